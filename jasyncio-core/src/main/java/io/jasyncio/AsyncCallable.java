@@ -1,0 +1,16 @@
+package io.jasyncio;
+
+/**
+ * A coroutine function returning a value: asyncio's {@code async def f(): return x}. Calling
+ * {@link #call()} inside a task runs it inline, exactly as {@code await f()}; to run it
+ * concurrently pass it to {@link Asyncio#createTask(AsyncCallable)}. The body may suspend the task
+ * (await futures, sleep, take locks) and may throw any exception, which the task stores unchanged.
+ *
+ * @param <T> the result type
+ */
+@FunctionalInterface
+public interface AsyncCallable<T> {
+
+    /** Runs the coroutine body. */
+    T call() throws Exception;
+}

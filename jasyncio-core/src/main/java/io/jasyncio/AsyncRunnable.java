@@ -1,0 +1,20 @@
+package io.jasyncio;
+
+/**
+ * A coroutine function without a result ({@code async def f(): ...} returning {@code None}).
+ * The body may suspend the task and may throw any exception.
+ */
+@FunctionalInterface
+public interface AsyncRunnable {
+
+    /** Runs the coroutine body. */
+    void run() throws Exception;
+
+    /** This body as an {@link AsyncCallable} whose result is {@code null}. */
+    default AsyncCallable<Void> asCallable() {
+        return () -> {
+            run();
+            return null;
+        };
+    }
+}

@@ -1,0 +1,996 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.coro.Backends;
+import io.jasyncio.internal.coro.CoroutineBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An event loop: asyncio's {@code AbstractEventLoop}, one per thread. It owns a ready queue of
+ * callbacks, a heap of timers, a {@link Selector} for sockets, and a thread-safe inbox. Each
+ * iteration polls I/O (blocking only when nothing is ready), moves due timers to the ready queue,
+ * and runs the callbacks that were ready when the iteration began; callbacks scheduled meanwhile
+ * run in the next iteration. Tasks are callbacks that resume a suspended coroutine.
+ *
+ * <p><b>Threads.</b> While the loop runs, only its own thread (and the tasks it runs) may call
+ * its methods; other threads use {@link #callSoonThreadsafe} and get an
+ * {@link IllegalStateException} otherwise. Before it runs, any single thread may schedule work.
+ *
+ * <p><b>Time.</b> {@link #time()} reads the loop's {@link LoopClock}: the real monotonic clock,
+ * or a {@link VirtualClock} for tests.
+ */
+public class EventLoop implements AutoCloseable {
+    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    private static final VarHandle WAKEUP_ARMED;
+
+    static {
+        try {
+            WAKEUP_ARMED = MethodHandles.lookup().findVarHandle(EventLoop.class, "wakeupArmed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final CoroutineBackend backend = Backends.selected();
+    private final LoopClock clock;
+    private final VirtualClock virtualClock;
+    private final ArrayDeque<Ready> ready = new ArrayDeque<>(256);
+    private final TimerHeap timers = new TimerHeap();
+    private long timerSequence;
+    private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
+    /** False while the loop may block in select: a producer that flips it calls selector.wakeup(). */
+    @SuppressWarnings("unused")
+    private volatile boolean wakeupArmed;
+    private final Selector selector;
+    private int ioRegistrations;
+    /** Jobs running on other threads for this loop; the virtual clock waits for them in real time. */
+    private final AtomicInteger externalWork = new AtomicInteger();
+
+    private volatile Thread owner;
+    private boolean stopping;
+    private volatile boolean closed;
+    volatile boolean debug;
+    private long slowCallbackNanos = 100_000_000L;
+
+    Task<?> currentTask;
+    private Context currentContext = new Context();
+    final TaskRegistry tasks = new TaskRegistry();
+    private long taskIds;
+    private TaskFactory taskFactory;
+    private ExceptionHandler exceptionHandler;
+    private Executor defaultExecutor;
+    private boolean executorShutdownCalled;
+
+    /** Creates a loop on the real clock; see {@link #newEventLoop()}. */
+    public EventLoop() {
+        this(LoopClock.system());
+    }
+
+    /** Creates a loop reading time from {@code clock}. */
+    public EventLoop(LoopClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.virtualClock = clock instanceof VirtualClock v ? v : null;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the loop's selector", e);
+        }
+        this.debug = Boolean.getBoolean("jasyncio.debug");
+    }
+
+    /** A new loop on the real clock: asyncio's {@code new_event_loop()}. */
+    public static EventLoop newEventLoop() {
+        return new EventLoop();
+    }
+
+    /** A new loop on {@code clock}, e.g. a {@link VirtualClock} for tests. */
+    public static EventLoop newEventLoop(LoopClock clock) {
+        return new EventLoop(clock);
+    }
+
+    /**
+     * The loop running on this thread (or running the current task).
+     *
+     * @throws IllegalStateException if none is (asyncio's RuntimeError "no running event loop")
+     */
+    public static EventLoop running() {
+        EventLoop loop = RUNNING.get();
+        if (loop == null) {
+            throw new IllegalStateException("no running event loop");
+        }
+        return loop;
+    }
+
+    /** The running loop of this thread, or null. */
+    static EventLoop runningOrNull() {
+        return RUNNING.get();
+    }
+
+    /** The name of the coroutine backend tasks of this loop run on: {@code continuation} or {@code virtual}. */
+    public String backendName() {
+        return backend.name();
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** The loop's current time in seconds, on its monotonic clock. */
+    public double time() {
+        return clock.nanoTime() / 1e9;
+    }
+
+    /** The loop's current time in nanoseconds. */
+    public long timeNanos() {
+        return clock.nanoTime();
+    }
+
+    /** The clock the loop reads time from. */
+    public LoopClock clock() {
+        return clock;
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /**
+     * Schedules {@code callback} to run on the next iteration, after the callbacks already
+     * scheduled (FIFO), in a copy of the current context.
+     *
+     * @throws IllegalStateException if the loop is closed or called from a foreign thread
+     */
+    public Handle callSoon(Runnable callback) {
+        return callSoon(callback, null);
+    }
+
+    /** As {@link #callSoon(Runnable)}, running the callback in {@code context} (null: a copy of the current one). */
+    public Handle callSoon(Runnable callback, Context context) {
+        Objects.requireNonNull(callback, "callback");
+        checkOpen();
+        checkThread();
+        Handle h = new Handle(this, callback, contextOrCopy(context));
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * Schedules {@code callback} to run after {@code delaySeconds} of loop time. Timers due at the
+     * same time run in the order they were scheduled.
+     *
+     * @throws IllegalArgumentException if the delay is NaN
+     */
+    public TimerHandle callLater(double delaySeconds, Runnable callback) {
+        return callLater(delaySeconds, callback, null);
+    }
+
+    /** As {@link #callLater(double, Runnable)} with a context (null: a copy of the current one). */
+    public TimerHandle callLater(double delaySeconds, Runnable callback, Context context) {
+        return callAtNanos(clock.nanoTime() + secondsToNanos("delaySeconds", delaySeconds), callback, contextOrCopy(context));
+    }
+
+    /** As {@link #callLater(double, Runnable)} with a {@link Duration}. */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        return callAtNanos(clock.nanoTime() + saturatedNanos(delay), callback, contextOrCopy(null));
+    }
+
+    /** Schedules {@code callback} at loop time {@code whenSeconds} (compare {@link #time()}). */
+    public TimerHandle callAt(double whenSeconds, Runnable callback) {
+        return callAt(whenSeconds, callback, null);
+    }
+
+    /** As {@link #callAt(double, Runnable)} with a context (null: a copy of the current one). */
+    public TimerHandle callAt(double whenSeconds, Runnable callback, Context context) {
+        return callAtNanos(secondsToNanos("whenSeconds", whenSeconds), callback, contextOrCopy(context));
+    }
+
+    /** Schedules a timer without copying a context: for internal callbacks that never read one. */
+    TimerHandle callLaterInternal(long delayNanos, Runnable callback) {
+        return callAtNanos(clock.nanoTime() + Math.max(0, delayNanos), callback, null);
+    }
+
+    private TimerHandle callAtNanos(long whenNanos, Runnable callback, Context context) {
+        Objects.requireNonNull(callback, "callback");
+        checkOpen();
+        checkThread();
+        TimerHandle t = new TimerHandle(this, whenNanos, timerSequence++, callback, context);
+        timers.add(t);
+        return t;
+    }
+
+    /**
+     * Schedules {@code callback} from any thread, waking the loop if it is blocked waiting for I/O
+     * or timers. The only scheduling method other threads may call.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        return callSoonThreadsafe(callback, null);
+    }
+
+    /** As {@link #callSoonThreadsafe(Runnable)} with a context (null: a copy of the caller's current one). */
+    public Handle callSoonThreadsafe(Runnable callback, Context context) {
+        Objects.requireNonNull(callback, "callback");
+        checkOpen();
+        Handle h = new Handle(this, callback, context != null ? context : Context.current().copy());
+        inbox.add(h);
+        wakeUp();
+        return h;
+    }
+
+    private void wakeUp() {
+        if (WAKEUP_ARMED.compareAndSet(this, false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Puts an internal entry (a task step, a done callback) at the end of the ready queue. */
+    final void scheduleReady(Ready r) {
+        ready.add(r);
+    }
+
+    /** Takes back an entry just scheduled, when the suspension it was scheduled for failed. */
+    final void unscheduleReady(Ready r) {
+        ready.removeLastOccurrence(r);
+    }
+
+    private Context contextOrCopy(Context context) {
+        return context != null ? context : currentContext.copy();
+    }
+
+    // ---------------------------------------------------------------- futures and tasks
+
+    /** A new pending future bound to this loop: asyncio's {@code loop.create_future()}. */
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    /** Creates a task running {@code coro}, scheduled on this loop. */
+    public <T> Task<T> createTask(AsyncCallable<T> coro) {
+        return createTask(coro, TaskOptions.DEFAULT);
+    }
+
+    /** Creates a task running {@code coro}, whose result is {@code null}. */
+    public Task<Void> createTask(AsyncRunnable coro) {
+        return createTask(coro.asCallable(), TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Creates a task running {@code coro} with the given name, context and eager-start choice,
+     * through the loop's {@link #setTaskFactory task factory} if one is set.
+     *
+     * @throws IllegalStateException if the loop is closed or called from a foreign thread
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Task<T> createTask(AsyncCallable<T> coro, TaskOptions options) {
+        Objects.requireNonNull(coro, "coro");
+        Objects.requireNonNull(options, "options");
+        checkOpen();
+        checkThread();
+        TaskFactory factory = taskFactory;
+        if (factory == null) {
+            return new Task<>(this, coro, options);
+        }
+        Task<T> task = (Task<T>) factory.createTask(this, coro, options);
+        if (options.name() != null) {
+            task.setName(options.name());
+        }
+        return task;
+    }
+
+    /** Installs the factory {@link #createTask} uses; null restores plain {@link Task}s. */
+    public void setTaskFactory(TaskFactory factory) {
+        this.taskFactory = factory;
+    }
+
+    /** The installed task factory, or null. */
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
+    }
+
+    long nextTaskId() {
+        return ++taskIds;
+    }
+
+    /** The pending tasks of this loop. */
+    List<Task<?>> pendingTasks() {
+        return tasks.pending();
+    }
+
+    /** The task this loop is running right now, or null. */
+    Task<?> currentTask() {
+        return currentTask;
+    }
+
+    /** The task about to await {@code f}; rejects awaits outside a task and across loops. */
+    final Task<?> currentTaskFor(Future<?> f) {
+        EventLoop running = RUNNING.get();
+        if (running != this) {
+            if (running == null) {
+                throw new IllegalStateException("await() called outside a running event loop: " + f);
+            }
+            throw new IllegalStateException("Task got Future " + f + " attached to a different loop");
+        }
+        Task<?> t = currentTask;
+        if (t == null) {
+            throw new IllegalStateException("await() called outside a task (from a plain callback): " + f);
+        }
+        return t;
+    }
+
+    /** Runs one step of {@code task} with it current and its context entered. */
+    final void runTaskStep(Task<?> task) {
+        Task<?> previousTask = currentTask;
+        Context previousContext = currentContext;
+        currentTask = task;
+        currentContext = task.context;
+        try {
+            task.step();
+        } finally {
+            currentTask = previousTask;
+            currentContext = previousContext;
+        }
+    }
+
+    /**
+     * Makes this loop the running one of the current thread, which is a task's own virtual thread
+     * on the virtual-thread backend (on the continuation backend it already is).
+     */
+    final void adoptCurrentThread() {
+        if (Thread.currentThread() != owner && RUNNING.get() != this) {
+            RUNNING.set(this);
+        }
+    }
+
+    Context currentContext() {
+        return currentContext;
+    }
+
+    /** Enters {@code next} (null keeps the current one) and returns the context it replaced. */
+    final Context swapContext(Context next) {
+        Context previous = currentContext;
+        if (next != null) {
+            currentContext = next;
+        }
+        return previous;
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Runs the loop until {@link #stop()} is called.
+     *
+     * @throws IllegalStateException if the loop is closed, already running, or another loop runs
+     *     on this thread
+     */
+    public void runForever() {
+        checkOpen();
+        if (owner != null) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running");
+        }
+        owner = Thread.currentThread();
+        RUNNING.set(this);
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) {
+                    break;
+                }
+            }
+        } finally {
+            stopping = false;
+            RUNNING.remove();
+            owner = null;
+        }
+    }
+
+    /**
+     * Runs the loop until {@code future} is done and returns its result (or throws its exception).
+     *
+     * @throws IllegalStateException if the loop stopped before the future was done, or see
+     *     {@link #runForever()}
+     */
+    public <T> T runUntilComplete(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        if (future.loop != this) {
+            throw new IllegalArgumentException("future " + future + " belongs to a different loop");
+        }
+        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.done()) {
+            throw new IllegalStateException("Event loop stopped before Future completed.");
+        }
+        return future.result();
+    }
+
+    /** Runs {@code coro} as a task until it is done and returns its result. */
+    public <T> T runUntilComplete(AsyncCallable<T> coro) {
+        return runUntilComplete(createTask(coro));
+    }
+
+    /**
+     * Stops the loop after the current iteration; if it is not running, the next
+     * {@link #runForever()} runs one iteration and returns. Loop thread only.
+     */
+    public void stop() {
+        checkThread();
+        stopping = true;
+    }
+
+    /** Whether the loop is running. */
+    public boolean isRunning() {
+        return owner != null;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks and timers, closes the selector and shuts down the
+     * default executor without waiting. Idempotent.
+     *
+     * @throws IllegalStateException if the loop is running
+     */
+    @Override
+    public void close() {
+        if (owner != null) {
+            throw new IllegalStateException("Cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready.clear();
+        inbox.clear();
+        while (!timers.isEmpty()) {
+            timers.poll();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
+        }
+        Executor executor = defaultExecutor;
+        defaultExecutor = null;
+        if (executor instanceof ExecutorService es) {
+            es.shutdown();
+        }
+    }
+
+    private void runOnce() {
+        timers.purgeCancelled();
+        long timeout;
+        if (!ready.isEmpty() || stopping) {
+            timeout = 0;
+        } else if (!timers.isEmpty()) {
+            timeout = Math.max(0, timers.peek().whenNanos - clock.nanoTime());
+        } else {
+            timeout = -1;
+        }
+        poll(timeout);
+        long now = clock.nanoTime();
+        while (!timers.isEmpty() && timers.peek().whenNanos <= now) {
+            TimerHandle t = timers.poll();
+            if (!t.cancelled()) {
+                ready.add(t);
+            }
+        }
+        int n = ready.size();
+        if (debug) {
+            runReadyTimed(n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                ready.poll().runReady();
+            }
+        }
+        tasks.reportDestroyed(this);
+    }
+
+    private void runReadyTimed(int n) {
+        for (int i = 0; i < n; i++) {
+            Ready r = ready.poll();
+            long t0 = System.nanoTime();
+            r.runReady();
+            long took = System.nanoTime() - t0;
+            if (took >= slowCallbackNanos) {
+                LOG.log(System.Logger.Level.WARNING, "Executing {0} took {1} seconds", r,
+                        String.format("%.3f", took / 1e9));
+            }
+        }
+    }
+
+    /** Waits for I/O up to {@code timeoutNanos} (0: poll, -1: forever) and queues what is ready. */
+    private void poll(long timeoutNanos) {
+        if (!inbox.isEmpty()) {
+            timeoutNanos = 0;
+        }
+        if (timeoutNanos == 0) {
+            if (ioRegistrations > 0) {
+                select(0);
+            }
+        } else if (virtualClock != null) {
+            waitVirtually(timeoutNanos);
+        } else {
+            select(timeoutNanos);
+        }
+        drainInbox();
+    }
+
+    /**
+     * The virtual clock's wait: poll sockets; if nothing can arrive, jump to the next timer. Work on
+     * other threads is waited for in real time, which the clock then follows.
+     */
+    private void waitVirtually(long timeoutNanos) {
+        if (externalWork.get() > 0 || (timeoutNanos < 0 && ioRegistrations > 0)) {
+            long t0 = System.nanoTime();
+            select(timeoutNanos);
+            virtualClock.advanceNanos(timeoutNanos < 0 ? 0 : Math.min(timeoutNanos, System.nanoTime() - t0));
+            return;
+        }
+        int events = ioRegistrations > 0 ? select(0) : 0;
+        if (events > 0 || !inbox.isEmpty()) {
+            return;
+        }
+        if (timeoutNanos > 0) {
+            virtualClock.advanceNanos(timeoutNanos);
+        } else {
+            select(-1);
+        }
+    }
+
+    /** One select call; returns the number of channels made ready. */
+    private int select(long timeoutNanos) {
+        int n;
+        try {
+            if (timeoutNanos == 0) {
+                n = selector.selectNow();
+            } else {
+                WAKEUP_ARMED.setVolatile(this, false);
+                if (!inbox.isEmpty()) {
+                    n = selector.selectNow();
+                } else if (timeoutNanos < 0) {
+                    n = selector.select();
+                } else {
+                    // Round up to whole milliseconds so a timer never fires early.
+                    n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+                }
+                WAKEUP_ARMED.setVolatile(this, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("select failed", e);
+        } catch (ClosedSelectorException e) {
+            throw new IllegalStateException("Event loop is closed", e);
+        }
+        if (n > 0) {
+            queueSelected();
+        }
+        return n;
+    }
+
+    private void queueSelected() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            IoRegistration reg = (IoRegistration) key.attachment();
+            if (!key.isValid()) {
+                continue;
+            }
+            int ops = key.readyOps();
+            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+                ready.add(reg.reader);
+            }
+            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+                ready.add(reg.writer);
+            }
+        }
+    }
+
+    private void drainInbox() {
+        Handle h;
+        while ((h = inbox.poll()) != null) {
+            ready.add(h);
+        }
+    }
+
+    // ---------------------------------------------------------------- I/O readiness
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
+     * channel, has a connection to accept), until {@link #removeReader}. Replaces an earlier reader.
+     *
+     * @throws IllegalArgumentException if the channel is in blocking mode or cannot be read
+     */
+    public Handle addReader(SelectableChannel channel, Runnable callback) {
+        int op = channel.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        if (op == 0) {
+            throw new IllegalArgumentException("channel " + channel + " cannot be read");
+        }
+        Handle h = newIoHandle(callback);
+        registration(channel).setReader(h, op);
+        return h;
+    }
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (or, while a socket is
+     * connecting, when the connection attempt finishes), until {@link #removeWriter}.
+     *
+     * @throws IllegalArgumentException if the channel is in blocking mode or cannot be written
+     */
+    public Handle addWriter(SelectableChannel channel, Runnable callback) {
+        int valid = channel.validOps();
+        int op = channel instanceof SocketChannel sc && sc.isConnectionPending()
+                ? SelectionKey.OP_CONNECT : valid & SelectionKey.OP_WRITE;
+        if (op == 0) {
+            throw new IllegalArgumentException("channel " + channel + " cannot be written");
+        }
+        Handle h = newIoHandle(callback);
+        registration(channel).setWriter(h, op);
+        return h;
+    }
+
+    /** Stops watching {@code channel} for reading. Returns whether a reader was registered. */
+    public boolean removeReader(SelectableChannel channel) {
+        checkThread();
+        IoRegistration reg = existing(channel);
+        return reg != null && reg.setReader(null, 0);
+    }
+
+    /** Stops watching {@code channel} for writing. Returns whether a writer was registered. */
+    public boolean removeWriter(SelectableChannel channel) {
+        checkThread();
+        IoRegistration reg = existing(channel);
+        return reg != null && reg.setWriter(null, 0);
+    }
+
+    private Handle newIoHandle(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkOpen();
+        checkThread();
+        return new Handle(this, callback, currentContext.copy());
+    }
+
+    private IoRegistration existing(SelectableChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        return key != null && key.isValid() ? (IoRegistration) key.attachment() : null;
+    }
+
+    private IoRegistration registration(SelectableChannel channel) {
+        Objects.requireNonNull(channel, "channel");
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("channel " + channel + " must be in non-blocking mode");
+        }
+        IoRegistration reg = existing(channel);
+        if (reg != null) {
+            return reg;
+        }
+        try {
+            if (channel.keyFor(selector) != null) {
+                // A key cancelled since the last select still blocks re-registration: flush it.
+                selector.selectNow();
+                queueSelected();
+            }
+            reg = new IoRegistration();
+            reg.key = channel.register(selector, 0, reg);
+            return reg;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot register " + channel, e);
+        }
+    }
+
+    /** The reader and writer of one channel, sharing its selection key. */
+    private final class IoRegistration {
+        SelectionKey key;
+        Handle reader;
+        Handle writer;
+        int readOp;
+        int writeOp;
+
+        boolean setReader(Handle h, int op) {
+            Handle old = reader;
+            reader = h;
+            readOp = op;
+            return update(old);
+        }
+
+        boolean setWriter(Handle h, int op) {
+            Handle old = writer;
+            writer = h;
+            writeOp = op;
+            return update(old);
+        }
+
+        private boolean update(Handle old) {
+            if (old != null) {
+                old.cancel();
+            }
+            int before = key.interestOps();
+            int after = (reader != null ? readOp : 0) | (writer != null ? writeOp : 0);
+            if (after == 0) {
+                key.cancel();
+            } else {
+                key.interestOps(after);
+            }
+            if (before == 0 && after != 0) {
+                ioRegistrations++;
+            } else if (before != 0 && after == 0) {
+                ioRegistrations--;
+            }
+            return old != null;
+        }
+    }
+
+    // ---------------------------------------------------------------- executors
+
+    /**
+     * Runs {@code fn} on {@code executor} (null: the loop's default executor) and returns a future
+     * completed on this loop with its outcome: asyncio's {@code loop.run_in_executor}. Cancelling
+     * the future does not interrupt {@code fn}; its result is then dropped.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkOpen();
+        checkThread();
+        Executor ex = executor != null ? executor : defaultExecutor();
+        Future<T> f = new Future<>(this);
+        Context context = currentContext.copy();
+        externalWork.incrementAndGet();
+        try {
+            ex.execute(() -> {
+                Object[] outcome = new Object[2];
+                try {
+                    outcome[0] = fn.call();
+                } catch (Throwable e) {
+                    outcome[1] = e;
+                }
+                try {
+                    callSoonThreadsafe(() -> {
+                        externalWork.decrementAndGet();
+                        settle(f, outcome);
+                    }, context);
+                } catch (IllegalStateException closedMeanwhile) {
+                    externalWork.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            externalWork.decrementAndGet();
+            throw e;
+        }
+        return f;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void settle(Future<T> f, Object[] outcome) {
+        if (f.done()) {
+            return;
+        }
+        if (outcome[1] != null) {
+            f.setException((Throwable) outcome[1]);
+        } else {
+            f.setResult((T) outcome[0]);
+        }
+    }
+
+    /** Sets the executor {@link #runInExecutor} uses when given null. */
+    public void setDefaultExecutor(Executor executor) {
+        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+    }
+
+    private Executor defaultExecutor() {
+        if (executorShutdownCalled) {
+            throw new IllegalStateException("Executor shutdown has been called");
+        }
+        Executor ex = defaultExecutor;
+        if (ex == null) {
+            ex = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+            defaultExecutor = ex;
+        }
+        return ex;
+    }
+
+    /**
+     * Shuts down the default executor and waits, suspending the current task, up to
+     * {@code timeout} (null: forever) for its jobs to finish. Later {@link #runInExecutor} calls
+     * with a null executor fail. Called by {@link Runner#close()}.
+     */
+    public void shutdownDefaultExecutor(Duration timeout) {
+        executorShutdownCalled = true;
+        Executor ex = defaultExecutor;
+        if (!(ex instanceof ExecutorService es)) {
+            return;
+        }
+        Future<Boolean> finished = runInExecutorThread(() -> {
+            es.shutdown();
+            return timeout == null ? es.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)
+                    : es.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        });
+        if (!finished.await()) {
+            LOG.log(System.Logger.Level.WARNING,
+                    "The executor did not finish joining its threads within {0}", timeout);
+        }
+    }
+
+    private <T> Future<T> runInExecutorThread(Callable<T> fn) {
+        return runInExecutor(command -> Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(command), fn);
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /**
+     * Installs the handler for errors no one else can receive; null restores
+     * {@link #defaultExceptionHandler}.
+     */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    /** The installed exception handler, or null. */
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /**
+     * Passes {@code context} to the installed handler, or to {@link #defaultExceptionHandler}.
+     * An exception thrown by the handler is logged, never propagated.
+     */
+    public void callExceptionHandler(Map<String, Object> context) {
+        ExceptionHandler handler = exceptionHandler;
+        if (handler == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            handler.handle(this, context);
+        } catch (Throwable e) {
+            Map<String, Object> failure = new HashMap<>();
+            failure.put("message", "Unhandled error in exception handler");
+            failure.put("exception", e);
+            failure.put("context", context);
+            defaultExceptionHandler(failure);
+        }
+    }
+
+    /** Logs {@code context} at ERROR level on the {@code io.jasyncio} logger. */
+    public void defaultExceptionHandler(Map<String, Object> context) {
+        StringBuilder msg = new StringBuilder(String.valueOf(context.getOrDefault("message", "Unhandled exception in event loop")));
+        for (Map.Entry<String, Object> e : context.entrySet()) {
+            String key = e.getKey();
+            if (!key.equals("message") && !key.equals("exception")) {
+                Object value = e.getValue();
+                String text = value instanceof StackTraceElement[] frames ? java.util.Arrays.toString(frames) : String.valueOf(value);
+                msg.append('\n').append(key).append(": ").append(text);
+            }
+        }
+        Object exc = context.get("exception");
+        if (exc instanceof Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, msg.toString(), t);
+        } else {
+            LOG.log(System.Logger.Level.ERROR, msg.toString());
+        }
+    }
+
+    void reportCallbackError(String message, Throwable e, Handle handle) {
+        Map<String, Object> context = new HashMap<>();
+        context.put("message", message);
+        context.put("exception", e);
+        if (handle != null) {
+            context.put("handle", handle);
+            if (handle.sourceTraceback != null) {
+                context.put("source_traceback", handle.sourceTraceback);
+            }
+        }
+        callExceptionHandler(context);
+    }
+
+    /** Reports from a thread that may not own the loop (the GC's cleaner); logs if the loop is gone. */
+    void reportFromAnyThread(Map<String, Object> context) {
+        try {
+            callSoonThreadsafe(() -> callExceptionHandler(context));
+        } catch (IllegalStateException closed) {
+            defaultExceptionHandler(context);
+        }
+    }
+
+    // ---------------------------------------------------------------- debug
+
+    /** Turns debug mode on or off: slow-callback warnings and creation tracebacks. */
+    public void setDebug(boolean enabled) {
+        this.debug = enabled;
+    }
+
+    /** Whether debug mode is on. */
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /** In debug mode, callbacks that run at least this long are logged as slow (default 100 ms). */
+    public void setSlowCallbackDuration(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative: " + duration);
+        }
+        this.slowCallbackNanos = duration.toNanos();
+    }
+
+    /** The slow-callback threshold. */
+    public Duration getSlowCallbackDuration() {
+        return Duration.ofNanos(slowCallbackNanos);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    void timerCancelled() {
+        timers.noteCancelled();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Event loop is closed");
+        }
+    }
+
+    /** Rejects calls from threads other than the running loop's (and its tasks'). */
+    final void checkThread() {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread() && RUNNING.get() != this) {
+            throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than "
+                    + "the current one: use callSoonThreadsafe from " + Thread.currentThread());
+        }
+    }
+
+    private static long secondsToNanos(String name, double seconds) {
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException(name + " must be a number, not NaN");
+        }
+        double nanos = seconds * 1e9;
+        if (nanos >= Long.MAX_VALUE / 4.0) {
+            return Long.MAX_VALUE / 4;
+        }
+        if (nanos <= -(Long.MAX_VALUE / 4.0)) {
+            return -(Long.MAX_VALUE / 4);
+        }
+        return (long) Math.ceil(nanos);
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? -(Long.MAX_VALUE / 4) : Long.MAX_VALUE / 4;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[running=" + isRunning() + ", closed=" + closed + ", debug=" + debug
+                + ", backend=" + backend.name() + "]";
+    }
+}

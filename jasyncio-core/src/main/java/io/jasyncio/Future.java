@@ -1,0 +1,371 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The result of an operation that completes later, bound to one {@link EventLoop}: asyncio's
+ * {@code Future}. A future is pending until {@link #setResult}, {@link #setException} or
+ * {@link #cancel()} makes it done; after that its state never changes.
+ *
+ * <p>Not thread-safe, like asyncio's: use it on its loop's thread (from tasks and callbacks of
+ * that loop). Other threads reach a loop through {@link EventLoop#callSoonThreadsafe} or
+ * {@link #asCompletableFuture()}.
+ *
+ * <p>Done callbacks are never called inline: when the future completes, each is scheduled with
+ * {@link EventLoop#callSoon} in registration order, in the context it was registered with.
+ *
+ * <p>If a future holding an exception becomes garbage before anyone called {@link #result()},
+ * {@link #exception()} or {@link #await()}, the loop's exception handler receives "Future
+ * exception was never retrieved".
+ *
+ * @param <T> the result type
+ */
+public class Future<T> {
+    static final byte PENDING = 0;
+    static final byte FINISHED = 1;
+    static final byte CANCELLED = 2;
+
+    final EventLoop loop;
+    byte state;
+    private T result;
+    private Throwable exception;
+    String cancelMessage;
+    /** The cancellation a task's body raised; re-raised once so the original stack is kept. */
+    CancelledError cancelledError;
+    /** Null, one {@link Ready}, or an {@code ArrayList<Ready>}: most futures have one waiter. */
+    private Object callbacks;
+    private UnretrievedException unretrieved;
+
+    /**
+     * Creates a pending future on the running loop.
+     *
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public Future() {
+        this(EventLoop.running());
+    }
+
+    /** Creates a pending future bound to {@code loop}. */
+    public Future(EventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /** The loop this future is bound to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Whether the future has a result, an exception, or was cancelled. */
+    public boolean done() {
+        return state != PENDING;
+    }
+
+    /** Whether the future was cancelled. */
+    public boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /** Cancels the future with no message; see {@link #cancel(String)}. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future and schedules its callbacks.
+     *
+     * @param msg the message of the {@link CancelledError} later raised by {@link #result()}, or null
+     * @return false if the future was already done, true otherwise
+     */
+    public boolean cancel(String msg) {
+        if (state != PENDING) {
+            return false;
+        }
+        state = CANCELLED;
+        cancelMessage = msg;
+        scheduleCallbacks();
+        return true;
+    }
+
+    /**
+     * The result. Does not suspend; see {@link #await()} for waiting.
+     *
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if the future is still pending
+     * @throws Throwable the future's exception, unchanged (checked exceptions included)
+     */
+    public T result() {
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+        if (state == PENDING) {
+            throw new InvalidStateError("Result is not ready.");
+        }
+        if (exception != null) {
+            markRetrieved();
+            throw Throwables.rethrow(exception);
+        }
+        return result;
+    }
+
+    /**
+     * The exception the future finished with, or null if it has a result.
+     *
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if the future is still pending
+     */
+    public Throwable exception() {
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+        if (state == PENDING) {
+            throw new InvalidStateError("Exception is not set.");
+        }
+        markRetrieved();
+        return exception;
+    }
+
+    /**
+     * Completes the future with {@code value} and schedules its callbacks.
+     *
+     * @throws InvalidStateError if the future is already done
+     */
+    public void setResult(T value) {
+        checkPending();
+        result = value;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    /**
+     * Completes the future with {@code exception} and schedules its callbacks.
+     *
+     * @throws NullPointerException if {@code exception} is null
+     * @throws IllegalArgumentException if {@code exception} is a {@link CancelledError}: use
+     *     {@link #cancel(String)} (asyncio cannot store one either, it cancels)
+     * @throws InvalidStateError if the future is already done
+     */
+    public void setException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        if (exception instanceof CancelledError) {
+            throw new IllegalArgumentException("exception must not be a CancelledError, use cancel(): " + exception);
+        }
+        checkPending();
+        this.exception = exception;
+        state = FINISHED;
+        unretrieved = UnretrievedException.watch(this, exception);
+        scheduleCallbacks();
+    }
+
+    /**
+     * Waits for the future and returns its result: asyncio's {@code await future}. If the future
+     * is already done this returns (or throws) at once without suspending; otherwise it suspends
+     * the current task until the future is done.
+     *
+     * <p>Cancelling the waiting task cancels this future (as asyncio does), and the task sees
+     * {@link CancelledError}.
+     *
+     * @throws CancelledError if the future or the waiting task was cancelled
+     * @throws IllegalStateException if called outside a task of this future's loop
+     * @throws Throwable the future's exception, unchanged
+     */
+    public T await() {
+        if (state == PENDING) {
+            loop.currentTaskFor(this).awaitFuture(this);
+        }
+        return result();
+    }
+
+    /**
+     * Adds a callback run with this future once it is done, in a copy of the current context.
+     * If the future is already done the callback is scheduled at once with {@code callSoon}.
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> fn) {
+        addDoneCallback(fn, null);
+    }
+
+    /**
+     * Adds a callback run with this future once it is done, in {@code context} (null: a copy of
+     * the current context).
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
+        Objects.requireNonNull(fn, "fn");
+        Context ctx = context != null ? context : loop.currentContext().copy();
+        DoneCallback<T> entry = new DoneCallback<>(this, fn, ctx);
+        if (state != PENDING) {
+            loop.scheduleReady(entry);
+        } else {
+            addWaiter(entry);
+        }
+    }
+
+    /**
+     * Removes every registration of {@code fn} (compared with {@code ==}).
+     *
+     * @return how many were removed
+     */
+    public int removeDoneCallback(Consumer<? super Future<T>> fn) {
+        Object cbs = callbacks;
+        if (cbs instanceof DoneCallback<?> single) {
+            if (single.fn == fn) {
+                callbacks = null;
+                return 1;
+            }
+            return 0;
+        }
+        if (cbs instanceof ArrayList<?> list) {
+            int before = list.size();
+            list.removeIf(r -> r instanceof DoneCallback<?> d && d.fn == fn);
+            return before - list.size();
+        }
+        return 0;
+    }
+
+    /**
+     * A {@link CompletableFuture} completed, on this future's loop thread, with this future's
+     * outcome. Cancelling the returned future (from any thread) cancels this one on its loop.
+     */
+    public CompletableFuture<T> asCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                if (cancelled) {
+                    loop.callSoonThreadsafe(Future.this::cancel);
+                }
+                return cancelled;
+            }
+        };
+        addDoneCallback(f -> {
+            if (f.cancelled()) {
+                cf.cancel(false);
+            } else if (f.exception() != null) {
+                cf.completeExceptionally(f.exception());
+            } else {
+                cf.complete(f.result());
+            }
+        });
+        return cf;
+    }
+
+    /** The result if done with one, else {@code null}; never throws. For toString and debugging. */
+    T resultOrNull() {
+        return state == FINISHED && exception == null ? result : null;
+    }
+
+    /** Registers a waiter (a task or a callback) without the pending check of the public API. */
+    final void addWaiter(Ready waiter) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = waiter;
+        } else if (cbs instanceof ArrayList<?> list) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Ready> l = (ArrayList<Ready>) list;
+            l.add(waiter);
+        } else {
+            ArrayList<Ready> l = new ArrayList<>(4);
+            l.add((Ready) cbs);
+            l.add(waiter);
+            callbacks = l;
+        }
+    }
+
+    /** Removes one registration of a waiter, compared with {@code ==}. */
+    final void removeWaiter(Ready waiter) {
+        Object cbs = callbacks;
+        if (cbs == waiter) {
+            callbacks = null;
+        } else if (cbs instanceof ArrayList<?> list) {
+            list.remove(waiter);
+        }
+    }
+
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return;
+        }
+        callbacks = null;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object r : list) {
+                loop.scheduleReady((Ready) r);
+            }
+        } else {
+            loop.scheduleReady((Ready) cbs);
+        }
+    }
+
+    private void checkPending() {
+        if (state != PENDING) {
+            throw new InvalidStateError(stateName() + ": " + this);
+        }
+    }
+
+    private void markRetrieved() {
+        UnretrievedException u = unretrieved;
+        if (u != null) {
+            unretrieved = null;
+            u.retrieved();
+        }
+    }
+
+    /** The error raised for a cancelled future: the original one once, then fresh ones. */
+    CancelledError makeCancelledError() {
+        CancelledError e = cancelledError;
+        if (e != null) {
+            cancelledError = null;
+            return e;
+        }
+        return new CancelledError(cancelMessage);
+    }
+
+    final String stateName() {
+        return switch (state) {
+            case PENDING -> "PENDING";
+            case CANCELLED -> "CANCELLED";
+            default -> "FINISHED";
+        };
+    }
+
+    /** The state part of {@link #toString()}, shared with Task. */
+    final String describeState() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            default -> exception != null ? "finished exception=" + exception : "finished result=" + result;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Future[" + describeState() + "]";
+    }
+
+    /** A user callback waiting for a future; scheduled on the ready queue as is. */
+    private static final class DoneCallback<T> implements Ready {
+        private final Future<T> future;
+        final Consumer<? super Future<T>> fn;
+        private final Context context;
+
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, Context context) {
+            this.future = future;
+            this.fn = fn;
+            this.context = context;
+        }
+
+        @Override
+        public void runReady() {
+            EventLoop loop = future.loop;
+            Context previous = loop.swapContext(context);
+            try {
+                fn.accept(future);
+            } catch (Throwable e) {
+                loop.reportCallbackError("Exception in callback " + fn + " of " + future, e, null);
+            } finally {
+                loop.swapContext(previous);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.jasyncio;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Runs coroutines on one loop that it creates and closes: asyncio's {@code Runner} (3.11). Several
+ * {@link #run} calls share the loop and a context; {@link #close()} cancels the tasks still
+ * pending, waits for them, shuts down the default executor and closes the loop.
+ *
+ * <pre>{@code
+ * try (var runner = new Runner()) {
+ *     runner.run(() -> setUp());
+ *     runner.run(() -> serve());
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: use a runner from one thread.
+ */
+public final class Runner implements AutoCloseable {
+    /** How long {@link #close()} waits for the default executor's threads (asyncio's THREAD_JOIN_TIMEOUT). */
+    static final Duration EXECUTOR_JOIN_TIMEOUT = Duration.ofSeconds(300);
+
+    private enum State { CREATED, INITIALIZED, CLOSED }
+
+    private final Supplier<EventLoop> loopFactory;
+    private final Boolean debug;
+    private State state = State.CREATED;
+    private EventLoop loop;
+    private Context context;
+
+    /** A runner on a new real-clock loop, with the loop's default debug setting. */
+    public Runner() {
+        this(null, null);
+    }
+
+    /**
+     * A runner whose loop comes from {@code loopFactory} (null: {@link EventLoop#newEventLoop()}),
+     * with debug mode forced on or off ({@code debug} null: the loop's default).
+     */
+    public Runner(Supplier<EventLoop> loopFactory, Boolean debug) {
+        this.loopFactory = loopFactory;
+        this.debug = debug;
+    }
+
+    /**
+     * Runs {@code main} as a task on the runner's loop until it is done, and returns its result.
+     *
+     * @throws IllegalStateException if a loop is already running on this thread or the runner is closed
+     * @throws Throwable whatever {@code main} throws, unchanged
+     */
+    public <T> T run(AsyncCallable<T> main) {
+        return run(main, null);
+    }
+
+    /** As {@link #run(AsyncCallable)}, running {@code main} in {@code context} (null: the runner's). */
+    public <T> T run(AsyncCallable<T> main, Context context) {
+        Objects.requireNonNull(main, "main");
+        if (EventLoop.runningOrNull() != null) {
+            throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
+        }
+        lazyInit();
+        Task<T> task = loop.createTask(main, new TaskOptions(null, context != null ? context : this.context, null));
+        return loop.runUntilComplete(task);
+    }
+
+    /** The runner's loop, created on first use. */
+    public EventLoop getLoop() {
+        lazyInit();
+        return loop;
+    }
+
+    /**
+     * Cancels the loop's pending tasks and waits for them, reports those that failed while
+     * cancelled, shuts down the default executor, and closes the loop. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (state != State.INITIALIZED) {
+            state = State.CLOSED;
+            return;
+        }
+        try {
+            cancelAllTasks(loop);
+            loop.runUntilComplete(() -> {
+                loop.shutdownDefaultExecutor(EXECUTOR_JOIN_TIMEOUT);
+                return null;
+            });
+        } finally {
+            Asyncio.clearEventLoop(loop);
+            loop.close();
+            loop = null;
+            state = State.CLOSED;
+        }
+    }
+
+    private void lazyInit() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("Runner is closed");
+        }
+        if (state == State.INITIALIZED) {
+            return;
+        }
+        loop = loopFactory != null ? loopFactory.get() : EventLoop.newEventLoop();
+        if (loop == null) {
+            throw new IllegalStateException("loopFactory returned null");
+        }
+        if (loopFactory == null) {
+            Asyncio.setEventLoop(loop);
+        }
+        if (debug != null) {
+            loop.setDebug(debug);
+        }
+        context = new Context();
+        state = State.INITIALIZED;
+    }
+
+    /** asyncio's {@code _cancel_all_tasks}: cancel, wait for all, report the ones that failed. */
+    static void cancelAllTasks(EventLoop loop) {
+        List<Task<?>> toCancel = loop.pendingTasks();
+        if (toCancel.isEmpty()) {
+            return;
+        }
+        for (Task<?> t : toCancel) {
+            t.cancel();
+        }
+        loop.runUntilComplete(() -> {
+            for (Task<?> t : toCancel) {
+                if (!t.done()) {
+                    Future<?> done = new Future<>(loop);
+                    t.addDoneCallback(f -> done.setResult(null));
+                    done.await();
+                }
+            }
+            return null;
+        });
+        for (Task<?> t : toCancel) {
+            if (!t.cancelled() && t.exception() != null) {
+                Map<String, Object> context = new HashMap<>();
+                context.put("message", "unhandled exception during asyncio.run() shutdown");
+                context.put("exception", t.exception());
+                context.put("task", t);
+                loop.callExceptionHandler(context);
+            }
+        }
+    }
+}
