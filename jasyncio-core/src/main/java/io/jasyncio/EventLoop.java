@@ -18,9 +18,9 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -83,11 +83,6 @@ public class EventLoop implements AutoCloseable {
     private volatile boolean wakeupArmed;
     private final Selector selector;
     private int ioRegistrations;
-    /**
-     * A key was cancelled since the last select: a channel closed after that keeps its descriptor
-     * open until a select deregisters the key, so the next poll selects even with nothing registered.
-     */
-    private boolean keysCancelled;
     /** Jobs running on other threads for this loop; the virtual clock waits for them in real time. */
     private final AtomicInteger externalWork = new AtomicInteger();
 
@@ -557,7 +552,7 @@ public class EventLoop implements AutoCloseable {
             timeoutNanos = 0;
         }
         if (timeoutNanos == 0) {
-            if (ioRegistrations > 0 || keysCancelled) {
+            if (ioRegistrations > 0) {
                 select(0);
             }
         } else if (virtualClock != null) {
@@ -579,7 +574,7 @@ public class EventLoop implements AutoCloseable {
             virtualClock.advanceNanos(timeoutNanos < 0 ? 0 : Math.min(timeoutNanos, System.nanoTime() - t0));
             return;
         }
-        int events = ioRegistrations > 0 || keysCancelled ? select(0) : 0;
+        int events = ioRegistrations > 0 ? select(0) : 0;
         if (events > 0 || !inbox.isEmpty()) {
             return;
         }
@@ -593,7 +588,6 @@ public class EventLoop implements AutoCloseable {
     /** One select call; returns the number of channels made ready. */
     private int select(long timeoutNanos) {
         int n;
-        keysCancelled = false;
         try {
             if (timeoutNanos == 0) {
                 n = selector.selectNow();
@@ -720,8 +714,7 @@ public class EventLoop implements AutoCloseable {
         try {
             if (channel.keyFor(selector) != null) {
                 // A key cancelled since the last select still blocks re-registration: flush it.
-                selector.selectNow();
-                queueSelected();
+                flushCancelledKeys();
             }
             reg = new IoRegistration();
             reg.key = channel.register(selector, 0, reg);
@@ -729,6 +722,20 @@ public class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot register " + channel, e);
         }
+    }
+
+    /**
+     * Deregisters the cancelled keys now. NIO defers closing a channel that is still registered
+     * until its key is deregistered by a select, so without this a socket closed right after its
+     * last watch was removed would stay open (a listening one still accepting) until the next poll.
+     */
+    private void flushCancelledKeys() {
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("select failed", e);
+        }
+        queueSelected();
     }
 
     /** The reader and writer of one channel, sharing its selection key. */
@@ -761,7 +768,7 @@ public class EventLoop implements AutoCloseable {
             int after = (reader != null ? readOp : 0) | (writer != null ? writeOp : 0);
             if (after == 0) {
                 key.cancel();
-                keysCancelled = true;
+                flushCancelledKeys();
             } else {
                 key.interestOps(after);
             }
