@@ -947,6 +947,11 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- checks
 
+    /** Timers in the heap, cancelled ones not yet dropped included. */
+    int timerCount() {
+        return timers.size();
+    }
+
     void timerCancelled() {
         timers.noteCancelled();
     }
