@@ -962,10 +962,14 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Whether the caller runs on this loop: its thread, or (virtual-thread backend) one of its tasks. */
+    final boolean inLoopThread() {
+        return owner == Thread.currentThread() || RUNNING.get() == this;
+    }
+
     /** Rejects calls from threads other than the running loop's (and its tasks'). */
     final void checkThread() {
-        Thread o = owner;
-        if (o != null && o != Thread.currentThread() && RUNNING.get() != this) {
+        if (owner != null && !inLoopThread()) {
             throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than "
                     + "the current one: use callSoonThreadsafe from " + Thread.currentThread());
         }
