@@ -432,6 +432,36 @@ class TaskTest {
     }
 
     @Test
+    void debugModeReportsWhereAFailedTaskWasCreated() throws Exception {
+        EventLoop loop = TestLoops.virtualLoop();
+        loop.setDebug(true);
+        try {
+            List<Map<String, Object>> errors = TestLoops.recordErrors(loop);
+            loop.runUntilComplete(() -> {
+                createFailingTaskHere();
+                Asyncio.sleep(1);
+                return null;
+            });
+            assertTrue(TestLoops.gcUntil(() -> {
+                loop.callSoon(loop::stop);
+                loop.runForever();
+                return !errors.isEmpty();
+            }));
+            StackTraceElement[] where = (StackTraceElement[]) errors.get(0).get("source_traceback");
+            assertNotNull(where, "no source_traceback in debug mode");
+            assertTrue(java.util.Arrays.stream(where).anyMatch(f -> f.getMethodName().equals("createFailingTaskHere")));
+        } finally {
+            loop.close();
+        }
+    }
+
+    private static void createFailingTaskHere() {
+        Asyncio.createTask(() -> {
+            throw new IllegalStateException("failed");
+        });
+    }
+
+    @Test
     void aTaskDestroyedWhilePendingIsReported() throws Exception {
         assumeTrue(Backends.selected().name().equals("continuation"),
                 "the JDK keeps parked virtual threads reachable, so a pending task on that backend is never garbage");
