@@ -1,7 +1,6 @@
 package io.jasyncio;
 
 import static io.jasyncio.SyncTestSupport.runVirtual;
-import static io.jasyncio.SyncTestSupport.yieldTimes;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -363,7 +362,7 @@ class LockTest {
             lock.acquire();
             assertEquals("Lock[locked]", lock.toString());
             Task<?> w = Asyncio.createTask(() -> lock.acquire());
-            yieldTimes(1);
+            Asyncio.sleep(0);
             assertEquals("Lock[locked, waiters:1]", lock.toString());
             w.cancel();
             Asyncio.sleep(0);
