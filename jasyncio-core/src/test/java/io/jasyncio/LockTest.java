@@ -325,7 +325,7 @@ class LockTest {
             });
             Throwable e = seen.await();
             assertNotNull(e, "acquire() of a held lock from a plain callback must fail");
-            assertTrue(e.getMessage().contains("only a task can do"), e.getMessage());
+            assertTrue(e.getMessage().contains("only a task can wait"), e.getMessage());
             assertEquals("Lock[locked]", lock.toString(), "the failed call left no waiter behind");
         });
     }
