@@ -16,6 +16,10 @@ import java.util.WeakHashMap;
  * <p>A TLS connection may run over another one ({@code startTls} on a TLS transport): the inner
  * connection then works while the outer one holds the buffers. Each buffer is therefore taken and
  * given back, and a connection that finds it taken uses a private one.
+ *
+ * <p>All of them are heap buffers: the JDK's AES-GCM runs its intrinsic on arrays and copies
+ * direct buffers through small temporary arrays, which costs far more than the copy the socket
+ * makes of a heap buffer.
  */
 final class TlsBuffers {
     /** How much ciphertext one socket read takes at most, as a plain transport's read. */
@@ -64,7 +68,7 @@ final class TlsBuffers {
         }
         ByteBuffer b = netIn;
         if (b == null) {
-            b = ByteBuffer.allocateDirect(READ_SIZE + CARRY_ROOM);
+            b = ByteBuffer.allocate(READ_SIZE + CARRY_ROOM);
             netIn = b;
         }
         return b.clear();
@@ -104,7 +108,7 @@ final class TlsBuffers {
         netOutTaken = true;
         ByteBuffer b = netOut;
         if (b == null) {
-            b = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+            b = ByteBuffer.allocate(SCRATCH_SIZE);
             netOut = b;
         }
         return b.clear();
