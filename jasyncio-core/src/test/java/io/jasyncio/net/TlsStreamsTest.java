@@ -27,6 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -123,6 +126,28 @@ class TlsStreamsTest {
             server.close();
             return null;
         });
+    }
+
+    @Test
+    void clientSendsItsServerHostnameAsSniButNotAnAddress() {
+        List<List<SNIServerName>> requested = run(() -> {
+            Queue<StreamConnection> accepted = new Queue<>();
+            Server server = Asyncio.startServer((reader, writer) -> accepted.putNowait(new StreamConnection(reader, writer)),
+                    "127.0.0.1", 0, TlsTesting.serverOptions());
+            List<List<SNIServerName>> names = new ArrayList<>();
+            for (String name : List.of("localhost", "127.0.0.1")) {
+                // The certificate names both; the address is checked against its IP entry.
+                StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server),
+                        TlsTesting.clientOptions().withServerHostname(name));
+                StreamWriter peer = accepted.get().writer();
+                names.add(((ExtendedSSLSession) peer.getExtraInfo("ssl_session")).getRequestedServerNames());
+                c.writer().close();
+                peer.close();
+            }
+            server.close();
+            return names;
+        });
+        assertEquals(List.of(List.of(new SNIHostName("localhost")), List.of()), requested);
     }
 
     @Test

@@ -115,8 +115,9 @@ public final class TlsEndpoints {
             }
         } else {
             if (!serverHostname.isEmpty()) {
-                if (!isAddressLiteral(serverHostname)) {
-                    p.setServerNames(List.of(new SNIHostName(serverHostname)));
+                SNIHostName sni = sniName(serverHostname);
+                if (sni != null) {
+                    p.setServerNames(List.of(sni));
                 }
                 if (ssl.checkHostname()) {
                     p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -133,8 +134,20 @@ public final class TlsEndpoints {
         return engine;
     }
 
-    private static boolean isAddressLiteral(String host) {
-        return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
+    /**
+     * The SNI name for {@code host}, as OpenSSL sends it: any name but an IP address, without the
+     * trailing dot of a fully qualified name; null for an address or a name SNI cannot carry.
+     */
+    private static SNIHostName sniName(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.isEmpty() || name.indexOf(':') >= 0 || IPV4.matcher(name).matches()) {
+            return null;
+        }
+        try {
+            return new SNIHostName(name);
+        } catch (IllegalArgumentException notAHostName) {
+            return null;
+        }
     }
 
     private static double seconds(java.time.Duration d) {
