@@ -23,6 +23,15 @@ import javax.net.ssl.SSLParameters;
  * default its host name ({@code checkHostname}, the JDK's "HTTPS" endpoint identification against
  * {@code serverHostname}). A server needs a context with a key manager holding its certificate.
  *
+ * <p>Once the handshake is done, {@link BaseTransport#getExtraInfo(String) getExtraInfo} on a TLS
+ * transport (or its {@link StreamWriter}) answers asyncio's keys {@code "sslcontext"} (the
+ * {@link SSLContext}), {@code "ssl_object"} (the connection's {@link javax.net.ssl.SSLEngine}),
+ * {@code "peercert"} (the peer's {@link java.security.cert.X509Certificate}, or null),
+ * {@code "cipher"} (the cipher suite's name) and {@code "compression"} (always null), and also
+ * {@code "ssl_session"} (the {@link javax.net.ssl.SSLSession}), {@code "peercert_chain"} (a
+ * {@code List<Certificate>}), {@code "tls_version"} (such as {@code "TLSv1.3"}) and
+ * {@code "alpn_protocol"} (the negotiated protocol, or null), besides the socket's keys.
+ *
  * @param context the TLS context; null means the JDK's default context
  *     ({@link SSLContext#getDefault()}, trusting the JDK's CA certificates), which only clients may
  *     use

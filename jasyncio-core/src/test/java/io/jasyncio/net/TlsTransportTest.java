@@ -10,9 +10,13 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Event;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.Task;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +112,58 @@ class TlsTransportTest {
             server.waitClosed();
             return null;
         });
+    }
+
+    @Test
+    void connectedAndAcceptedSocketsCanBeWrappedInTls() {
+        String reply = run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            ServerSocketChannel listening = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+            SocketChannel client = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            SocketChannel accepted = listening.accept();
+            listening.close();
+            IllegalArgumentException noName = assertThrows(IllegalArgumentException.class,
+                    () -> loop.createConnection(RecordingProtocol::new, client, TlsOptions.of(TlsTesting.clientContext())));
+            assertEquals("You must set serverHostname when using ssl without a host", noName.getMessage());
+            // Both handshakes must run at once: the server side as a task, the client side here.
+            RecordingProtocol serverProtocol = new RecordingProtocol();
+            Task<Connection<RecordingProtocol>> serverSide = Asyncio.createTask(
+                    () -> loop.connectAcceptedSocket(() -> serverProtocol, accepted, TlsTesting.serverOptions()));
+            Connection<RecordingProtocol> c = loop.createConnection(RecordingProtocol::new, client,
+                    TlsTesting.clientOptions());
+            Transport serverTransport = serverSide.await().transport();
+            c.transport().write(b("over a socket of my own"));
+            String got = s(serverProtocol.awaitBytes(23));
+            assertEquals(TlsTesting.material().certificate(), c.transport().getExtraInfo("peercert"));
+            assertNotNull(serverTransport.getExtraInfo("cipher"));
+            c.transport().close();
+            assertNull(c.protocol().lost.await());
+            assertNull(serverProtocol.lost.await());
+            return got;
+        });
+        assertEquals("over a socket of my own", reply);
+    }
+
+    @Test
+    void aTlsServerCanServeOnAnExistingServerSocket() {
+        String reply = run(() -> {
+            ServerSocketChannel listening = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            Server server = Asyncio.getRunningLoop().createServer(() -> new RecordingProtocol() {
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                    transport.write(data);
+                }
+            }, listening, ServerOptions.DEFAULT, TlsTesting.serverOptions());
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server), TlsTesting.clientOptions());
+            c.writer().write(b("ping"));
+            byte[] echo = c.reader().readexactly(4);
+            c.writer().close();
+            server.close();
+            server.closeClients();
+            return s(echo);
+        });
+        assertEquals("ping", reply);
     }
 
     @Test

@@ -483,7 +483,7 @@ final class SslProtocol implements BufferedProtocol {
         if (in == null || !in.hasRemaining()) {
             return null;
         }
-        ByteBuffer dst = buffers.takePlain();
+        ByteBuffer dst = buffers.takePlain(engine.getSession().getApplicationBufferSize());
         try {
             SSLEngineResult r = engine.unwrap(in, dst);
             if (dst.position() > 0) {
@@ -536,7 +536,7 @@ final class SslProtocol implements BufferedProtocol {
         if (t == null) {
             return;
         }
-        ByteBuffer out = buffers.takeRecords();
+        ByteBuffer out = buffers.takeRecords(engine.getSession().getPacketBufferSize());
         try {
             engine.closeOutbound();
             while (!engine.isOutboundDone()) {
@@ -579,8 +579,8 @@ final class SslProtocol implements BufferedProtocol {
      * needs on the way (TLS 1.3 key updates and session tickets, TLS 1.2 renegotiation).
      */
     private void doRead() throws SSLException {
-        ByteBuffer dst = buffers.takePlain();
         int recordRoom = engine.getSession().getApplicationBufferSize();
+        ByteBuffer dst = buffers.takePlain(recordRoom);
         try {
             while ((state == State.WRAPPED || state == State.FLUSHING) && !appReadingPaused) {
                 if (plain != null) {
@@ -876,10 +876,10 @@ final class SslProtocol implements BufferedProtocol {
      * @return the last result, whose handshake status tells whether the handshake finished
      */
     private SSLEngineResult wrapAndSend(ByteBuffer[] srcs) throws SSLException {
-        ByteBuffer out = buffers.takeRecords();
+        int packet = engine.getSession().getPacketBufferSize();
+        ByteBuffer out = buffers.takeRecords(packet);
         SSLEngineResult last = null;
         try {
-            int packet = engine.getSession().getPacketBufferSize();
             while (true) {
                 SSLEngineResult r = engine.wrap(srcs, out);
                 last = r;
@@ -1040,7 +1040,7 @@ final class SslProtocol implements BufferedProtocol {
 
     /** Reads towards the peer's close_notify, dropping data; true once it arrived. */
     private boolean awaitCloseNotify() throws SSLException {
-        ByteBuffer dst = buffers.takePlain();
+        ByteBuffer dst = buffers.takePlain(engine.getSession().getApplicationBufferSize());
         try {
             while (true) {
                 ByteBuffer in = in();

@@ -28,6 +28,8 @@ final class TlsBuffers {
     static final int CARRY_ROOM = 64 * 1024;
     /** The size of the buffers plaintext is decrypted into and records are built in. */
     static final int SCRATCH_SIZE = 256 * 1024;
+    /** The size of the buffers of a connection that finds a shared one taken (TLS over TLS): one record. */
+    static final int PRIVATE_SIZE = 32 * 1024;
 
     private static final Map<EventLoop, TlsBuffers> STATES = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -79,10 +81,13 @@ final class TlsBuffers {
         return b == netIn;
     }
 
-    /** A cleared buffer to decrypt into; give it back with {@link #releasePlain}. */
-    ByteBuffer takePlain() {
+    /**
+     * A cleared buffer to decrypt into, the shared one or, when that is taken, a private one of at
+     * least {@code minSize} bytes; give it back with {@link #releasePlain}.
+     */
+    ByteBuffer takePlain(int minSize) {
         if (appInTaken) {
-            return ByteBuffer.allocate(SCRATCH_SIZE);
+            return ByteBuffer.allocate(Math.max(PRIVATE_SIZE, minSize));
         }
         appInTaken = true;
         ByteBuffer b = appIn;
@@ -100,10 +105,13 @@ final class TlsBuffers {
         }
     }
 
-    /** A cleared buffer to build outgoing records in; give it back with {@link #releaseRecords}. */
-    ByteBuffer takeRecords() {
+    /**
+     * A cleared buffer to build outgoing records in, the shared one or, when that is taken, a
+     * private one of at least {@code minSize} bytes; give it back with {@link #releaseRecords}.
+     */
+    ByteBuffer takeRecords(int minSize) {
         if (netOutTaken) {
-            return ByteBuffer.allocate(SCRATCH_SIZE);
+            return ByteBuffer.allocate(Math.max(PRIVATE_SIZE, minSize));
         }
         netOutTaken = true;
         ByteBuffer b = netOut;
