@@ -361,6 +361,8 @@ final class SslProtocol implements BufferedProtocol {
             return;
         }
         pumping = true;
+        // A read prepared but never completed (it found nothing) left the stash in write mode.
+        abandonRead();
         buffers.enter();
         try {
             do {
