@@ -6,7 +6,6 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.VirtualClock;
-import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
