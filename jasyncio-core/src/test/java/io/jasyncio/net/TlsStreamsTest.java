@@ -513,6 +513,31 @@ class TlsStreamsTest {
     }
 
     @Test
+    void cancellingStartTlsClosesTheConnection() {
+        double[] cancelledAt = {-1};
+        byte[] serverSaw = runVirtual(() -> {
+            Future<byte[]> rest = Asyncio.getRunningLoop().createFuture();
+            // The server never answers the handshake; it reads until the client goes away.
+            Server server = Asyncio.startServer((reader, writer) -> rest.setResult(reader.read()), "127.0.0.1", 0);
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server));
+            WriteTransport plain = c.writer().transport();
+            Task<Void> upgrade = Asyncio.createTask(() -> c.writer().startTls(TlsTesting.clientOptions()));
+            Asyncio.sleep(2);
+            assertFalse(upgrade.done());
+            upgrade.cancel();
+            assertThrows(CancelledError.class, upgrade::await);
+            cancelledAt[0] = Asyncio.getRunningLoop().time();
+            assertTrue(plain.isClosing(), "the connection is closed");
+            assertSame(plain, c.writer().transport(), "the writer was not switched to TLS");
+            byte[] got = rest.await();
+            server.close();
+            return got;
+        });
+        assertEquals(2.0, cancelledAt[0], 1e-6);
+        assertEquals(0x16, serverSaw[0], "the server read the ClientHello (a handshake record), then end of stream");
+    }
+
+    @Test
     void tls12WorksAndClosesWithCloseNotify() {
         String version = run(() -> {
             Server server = Asyncio.startServer((reader, writer) -> {
