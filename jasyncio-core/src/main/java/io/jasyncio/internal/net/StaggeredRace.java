@@ -1,6 +1,7 @@
 package io.jasyncio.internal.net;
 
 import io.jasyncio.AsyncCallable;
+import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -166,7 +167,7 @@ public final class StaggeredRace<T> {
         }
         winnerIndex = index;
         winnerResult = result;
-        Task<?> self = io.jasyncio.Asyncio.currentTask();
+        Task<?> self = Asyncio.currentTask();
         for (Task<Void> t : running) {
             if (t != self) {
                 t.cancel();
