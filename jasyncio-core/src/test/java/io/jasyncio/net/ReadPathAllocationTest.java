@@ -125,11 +125,14 @@ class ReadPathAllocationTest {
                     transport.write(data);
                 }
             }, "127.0.0.1", 0);
-            Thread client = pingPong(port(server), WARMUP + MEASURED + 10);
+            Thread client = pingPong(port(server), WARMUP + MEASURED);
             meter.done.await();
+            Asyncio.toThread(() -> {
+                client.join();
+                return null;
+            });
             server.close();
             server.closeClients();
-            client.join(10_000);
             return meter.bytesPerRead();
         });
         assertTrue(perRead <= MAX_BYTES_PER_READ, "the loop thread allocated " + perRead + " bytes per read");
@@ -160,11 +163,14 @@ class ReadPathAllocationTest {
                     transport.write(buffer.flip());
                 }
             }, "127.0.0.1", 0);
-            Thread client = pingPong(port(server), WARMUP + MEASURED + 10);
+            Thread client = pingPong(port(server), WARMUP + MEASURED);
             meter.done.await();
+            Asyncio.toThread(() -> {
+                client.join();
+                return null;
+            });
             server.close();
             server.closeClients();
-            client.join(10_000);
             return meter.bytesPerRead();
         });
         assertTrue(perRead <= MAX_BYTES_PER_READ, "the loop thread allocated " + perRead + " bytes per read");
