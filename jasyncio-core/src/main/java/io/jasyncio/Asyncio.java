@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -282,59 +281,134 @@ public final class Asyncio {
                 + (obj == null ? "null" : obj.getClass().getName()));
     }
 
+    // ---------------------------------------------------------------- threads and interop
+
     /**
-     * A future of the running loop completed, on the loop thread, with the outcome of {@code stage}:
-     * asyncio's {@code wrap_future}. Cancelling the returned future cancels {@code stage} when it is
-     * a {@link java.util.concurrent.Future}. The stage's exception arrives unwrapped (not as a
-     * {@link CompletionException}); its cancellation arrives as a cancelled future.
+     * Runs the blocking {@code fn} on a thread of the running loop's default executor and suspends
+     * the current task until it returns: asyncio's {@code to_thread}. Other tasks of the loop run
+     * meanwhile. {@code fn} runs in a copy of the task's {@link Context}, so it sees the task's
+     * {@link ContextVar context variables}; values it sets stay on its side.
+     *
+     * <p>The default executor starts a virtual thread per call (see {@link EventLoop#setDefaultExecutor}
+     * to choose another). For CPU-heavy work prefer a bounded pool of your own with
+     * {@link EventLoop#runInExecutor}.
+     *
+     * <p><b>Cancellation.</b> Cancelling the task while it waits raises {@link CancelledError} in
+     * the task at once, but does not stop {@code fn}: a thread cannot be stopped safely, so
+     * {@code fn} runs to its end (it is not interrupted) and its result or exception is dropped.
+     * {@code fn} never starts if the task is cancelled before the executor picks it up.
+     *
+     * @return what {@code fn} returned
+     * @throws CancelledError if the task is cancelled while waiting
+     * @throws IllegalStateException if called outside a task, or after the loop's default executor was shut down
+     * @throws Throwable whatever {@code fn} threw, unchanged (checked exceptions included)
      */
-    public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
-        return wrapFuture(stage, EventLoop.running());
+    public static <T> T toThread(Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        EventLoop loop = loopOfCurrentTask("toThread");
+        Context context = loop.currentContext().copy();
+        return loop.runInExecutor(null, () -> context.run(fn)).await();
     }
 
-    /** As {@link #wrapFuture(CompletionStage)} for {@code loop}; call it on that loop's thread. */
+    /**
+     * Submits {@code coro} to {@code loop} from any thread and returns a {@link CompletableFuture}
+     * of its outcome: asyncio's {@code run_coroutine_threadsafe}. On the loop's next iteration a
+     * task is created for {@code coro} (through the loop's task factory), in a copy of the caller's
+     * {@link Context}. The returned future completes on the loop thread with the task's result, or
+     * exceptionally with its exception unchanged ({@code get()} wraps it in an
+     * {@link ExecutionException}, {@code join()} in a {@link CompletionException}), or is cancelled
+     * if the task is cancelled. If creating the task fails, the returned future completes with that
+     * error, which also goes to the loop's exception handler.
+     *
+     * <p><b>Cancellation.</b> {@link CompletableFuture#cancel} on the returned future (from any
+     * thread) cancels the task. If that happens before the loop picked the submission up, the task
+     * still starts and is cancelled at its first suspension, as in asyncio.
+     *
+     * <p>Do not block on the returned future from the loop's own thread (a task or callback of
+     * {@code loop}): the loop could never run the coroutine. Use {@link #await(CompletionStage)} there.
+     * Dependent stages registered with non-{@code Async} methods run on the loop thread.
+     *
+     * @throws IllegalStateException if {@code loop} is closed
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(AsyncCallable<T> coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coro");
+        Objects.requireNonNull(loop, "loop");
+        LoopCompletableFuture<T> outcome = new LoopCompletableFuture<>(loop);
+        loop.callSoonThreadsafe(() -> {
+            Task<T> task;
+            try {
+                task = loop.createTask(coro);
+            } catch (RuntimeException | Error e) {
+                outcome.completeExceptionally(e);
+                throw e;
+            }
+            outcome.attach(task);
+        });
+        return outcome;
+    }
+
+    /** As {@link #runCoroutineThreadsafe(AsyncCallable, EventLoop)} for a coroutine without a result. */
+    public static CompletableFuture<Void> runCoroutineThreadsafe(AsyncRunnable coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coro");
+        return runCoroutineThreadsafe(coro.asCallable(), loop);
+    }
+
+    /**
+     * Suspends the current task until {@code stage} completes and returns its result: awaiting a
+     * {@link CompletionStage} (the JDK {@code HttpClient}'s {@code sendAsync}, an async driver, a
+     * {@link CompletableFuture} from another loop's {@link #runCoroutineThreadsafe}). The same as
+     * {@code wrapFuture(stage).await()}: the outcome is delivered on the loop thread, so the task
+     * resumes there, even when {@code stage} is already complete (it then resumes on the next
+     * loop iteration). Until {@code stage} completes a {@link VirtualClock} waits for it in real time.
+     *
+     * <p><b>Cancellation.</b> Cancelling the task cancels {@code stage} when it is a
+     * {@link java.util.concurrent.Future} ({@code cancel(true)}: stages able to abort their work do,
+     * such as the {@code HttpClient}'s exchange; a plain {@link CompletableFuture} is just marked
+     * cancelled). If {@code stage} is cancelled, the task sees {@link CancelledError}.
+     *
+     * @throws CancelledError if the task or the stage is cancelled
+     * @throws IllegalStateException if called outside a task
+     * @throws Throwable the stage's exception, unchanged: unwrapped from the
+     *     {@link CompletionException} that dependent stages add
+     */
+    public static <T> T await(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        return wrapFuture(stage, loopOfCurrentTask("await")).await();
+    }
+
+    /**
+     * A future of the current loop (the running one, else the one {@linkplain #setEventLoop set} for
+     * this thread) mirroring {@code stage}: asyncio's {@code wrap_future}. Its outcome is delivered
+     * on the loop thread, on a loop iteration after {@code stage} completes: the value; the
+     * exception unchanged, unwrapped from a {@link CompletionException}; a cancelled stage cancels
+     * it. Cancelling the returned future cancels {@code stage} when it is a
+     * {@link java.util.concurrent.Future} (with {@code cancel(true)}); an outcome arriving after
+     * that is dropped.
+     *
+     * @throws IllegalStateException if there is no current loop
+     */
+    public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
+        return wrapFuture(stage, getEventLoop());
+    }
+
+    /**
+     * As {@link #wrapFuture(CompletionStage)} for {@code loop}. Call it on that loop's thread, or
+     * before the loop runs.
+     */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage, EventLoop loop) {
         Objects.requireNonNull(stage, "stage");
-        Future<T> f = new Future<>(loop);
-        CompletableFuture<T> cf = stage.toCompletableFuture();
-        f.addWaiter(() -> {
-            if (f.cancelled()) {
-                cf.cancel(true);
-            }
-        });
-        cf.whenComplete((value, error) -> loop.callSoonThreadsafe(() -> {
-            if (f.done()) {
-                return;
-            }
-            if (error == null) {
-                f.setResult(value);
-                return;
-            }
-            Throwable cause = unwrap(error);
-            if (cause instanceof CancellationException) {
-                f.cancel();
-            } else {
-                f.setException(cause);
-            }
-        }));
+        Objects.requireNonNull(loop, "loop");
+        StageFuture<T> f = new StageFuture<>(loop, stage);
+        stage.whenComplete(f);
         return f;
     }
 
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    /**
-     * Runs the blocking {@code fn} on the running loop's default executor and suspends the task
-     * until it returns: asyncio's {@code to_thread}. The call sees a copy of the task's context.
-     * Cancelling the task does not stop {@code fn}; its result is dropped.
-     */
-    public static <T> T toThread(Callable<T> fn) {
+    /** The running loop, checked to be running a task: for functions that suspend after a side effect. */
+    private static EventLoop loopOfCurrentTask(String function) {
         EventLoop loop = EventLoop.running();
-        Context context = loop.currentContext().copy();
-        return loop.runInExecutor(null, () -> context.run(fn)).await();
+        if (loop.currentTask() == null) {
+            throw new IllegalStateException(function + "() called outside a task");
+        }
+        return loop;
     }
 }

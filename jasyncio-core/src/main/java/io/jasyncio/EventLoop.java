@@ -73,6 +73,8 @@ public class EventLoop implements AutoCloseable {
     private volatile boolean closed;
     volatile boolean debug;
     private long slowCallbackNanos = 100_000_000L;
+    /** Reports callbacks that block the loop, in debug mode; created on first use. */
+    private BlockingWatchdog.Watch blockingWatch;
 
     Task<?> currentTask;
     private Context currentContext = new Context();
@@ -516,10 +518,16 @@ public class EventLoop implements AutoCloseable {
     }
 
     private void runReadyTimed(int n) {
+        BlockingWatchdog.Watch watch = blockingWatch;
+        if (watch == null) {
+            watch = blockingWatch = new BlockingWatchdog.Watch(this);
+        }
         for (int i = 0; i < n; i++) {
             Ready r = ready.poll();
             long t0 = System.nanoTime();
+            watch.begin(r, t0, slowCallbackNanos);
             r.runReady();
+            watch.end();
             long took = System.nanoTime() - t0;
             if (took >= slowCallbackNanos) {
                 LOG.log(System.Logger.Level.WARNING, "Executing {0} took {1} seconds", r,
@@ -752,57 +760,51 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- executors
 
     /**
-     * Runs {@code fn} on {@code executor} (null: the loop's default executor) and returns a future
-     * completed on this loop with its outcome: asyncio's {@code loop.run_in_executor}. Cancelling
-     * the future does not interrupt {@code fn}; its result is then dropped.
+     * Runs the blocking {@code fn} on {@code executor} (null: the loop's {@linkplain #setDefaultExecutor
+     * default executor}) and returns at once a future of this loop that receives its outcome:
+     * asyncio's {@code loop.run_in_executor}. The outcome is delivered on the loop thread: the value,
+     * or whatever {@code fn} threw, unchanged (a {@link CancelledError} it throws cancels the future).
+     * {@code fn} does not see the caller's {@link ContextVar context variables}; {@link Asyncio#toThread}
+     * runs it in a copy of them.
+     *
+     * <p><b>Cancellation.</b> Cancelling the future before the executor starts {@code fn} keeps
+     * {@code fn} from ever running. Once it runs, it is not interrupted: it runs to its end on its
+     * thread and its outcome is dropped.
+     *
+     * <p>Until the future is done, a {@link VirtualClock} waits for the job in real time.
+     *
+     * @throws IllegalStateException if the loop is closed, if called from a thread other than the
+     *     running loop's, or if {@code executor} is null after {@link #shutdownDefaultExecutor}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code executor} refuses the job
+     *     (for example because it was shut down)
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
         checkOpen();
         checkThread();
         Executor ex = executor != null ? executor : defaultExecutor();
-        Future<T> f = new Future<>(this);
-        Context context = currentContext.copy();
-        externalWork.incrementAndGet();
+        ExecutorJob<T> job = new ExecutorJob<>(this, fn);
         try {
-            ex.execute(() -> {
-                Object[] outcome = new Object[2];
-                try {
-                    outcome[0] = fn.call();
-                } catch (Throwable e) {
-                    outcome[1] = e;
-                }
-                try {
-                    callSoonThreadsafe(() -> {
-                        externalWork.decrementAndGet();
-                        settle(f, outcome);
-                    }, context);
-                } catch (IllegalStateException closedMeanwhile) {
-                    externalWork.decrementAndGet();
-                }
-            });
-        } catch (RuntimeException e) {
-            externalWork.decrementAndGet();
+            ex.execute(job);
+        } catch (RuntimeException | Error e) {
+            externalWorkDone();
             throw e;
         }
-        return f;
+        return job;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> void settle(Future<T> f, Object[] outcome) {
-        if (f.done()) {
-            return;
-        }
-        if (outcome[1] != null) {
-            f.setException((Throwable) outcome[1]);
-        } else {
-            f.setResult((T) outcome[0]);
-        }
-    }
-
-    /** Sets the executor {@link #runInExecutor} uses when given null. */
+    /**
+     * Sets the executor {@link #runInExecutor} and {@link Asyncio#toThread} use when given none:
+     * asyncio's {@code loop.set_default_executor}. Any {@link Executor} is accepted;
+     * {@link #shutdownDefaultExecutor} and {@link #close()} can shut it down only if it is an
+     * {@link ExecutorService}. The previous default executor, if any, is not shut down.
+     *
+     * @throws IllegalStateException if called from a thread other than the running loop's
+     */
     public void setDefaultExecutor(Executor executor) {
-        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(executor, "executor");
+        checkThread();
+        this.defaultExecutor = executor;
     }
 
     private Executor defaultExecutor() {
@@ -818,29 +820,75 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Shuts down the default executor and waits, suspending the current task, up to
-     * {@code timeout} (null: forever) for its jobs to finish. Later {@link #runInExecutor} calls
-     * with a null executor fail. Called by {@link Runner#close()}.
+     * Shuts down the default executor and suspends the current task until the jobs it is running
+     * have finished, or until {@code timeout} of loop time has passed (null: no limit): asyncio's
+     * {@code loop.shutdown_default_executor}. From then on, {@link #runInExecutor} with a null
+     * executor (and {@link Asyncio#toThread}) fails with {@link IllegalStateException}. If the
+     * timeout passes first, a warning is logged and the jobs are left running, not interrupted.
+     * {@link Runner#close()} and {@link Asyncio#run} call this with a 300-second timeout. Returns at
+     * once if no default executor was ever created, or if it is not an {@link ExecutorService}.
+     *
+     * <p>Cancelling the waiting task stops the wait (the executor stays shut down).
+     *
+     * @throws CancelledError if the task is cancelled while waiting
+     * @throws IllegalStateException if called outside a task of this loop
      */
     public void shutdownDefaultExecutor(Duration timeout) {
+        checkThread();
+        if (currentTask == null) {
+            throw new IllegalStateException("shutdownDefaultExecutor() must be called from a task of this loop: it suspends");
+        }
         executorShutdownCalled = true;
-        Executor ex = defaultExecutor;
-        if (!(ex instanceof ExecutorService es)) {
+        if (!(defaultExecutor instanceof ExecutorService es)) {
             return;
         }
-        Future<Boolean> finished = runInExecutorThread(() -> {
-            es.shutdown();
-            return timeout == null ? es.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)
-                    : es.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        es.shutdown();
+        ExternalFuture<Boolean> terminated = new ExternalFuture<>(this);
+        Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
+            try {
+                terminated.post(es.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS), null);
+            } catch (Throwable e) {
+                terminated.post(null, e);
+            }
         });
-        if (!finished.await()) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "The executor did not finish joining its threads within {0}", timeout);
+        TimerHandle deadline = timeout == null ? null : callLaterInternal(saturatedNanos(timeout), () -> {
+            if (!terminated.done()) {
+                terminated.setResult(false);
+            }
+        });
+        try {
+            if (!terminated.await()) {
+                LOG.log(System.Logger.Level.WARNING,
+                        "The executor did not finish joining its threads within {0} seconds.",
+                        timeout.getSeconds() + timeout.getNano() / 1e9);
+            }
+        } finally {
+            if (deadline != null) {
+                deadline.cancel();
+            }
         }
     }
 
-    private <T> Future<T> runInExecutorThread(Callable<T> fn) {
-        return runInExecutor(command -> Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(command), fn);
+    /** Schedules an internal callback from any thread, in whatever context the loop is in. */
+    final void callSoonThreadsafeInternal(Runnable callback) {
+        checkOpen();
+        inbox.add(new Handle(this, callback, null));
+        wakeUp();
+    }
+
+    /** Whether the caller is the running loop's thread or one of its tasks. */
+    final boolean onLoopThread() {
+        return owner == Thread.currentThread() || RUNNING.get() == this;
+    }
+
+    /** A thread starts working for this loop: a {@link VirtualClock} waits for it in real time. */
+    final void externalWorkStarted() {
+        externalWork.incrementAndGet();
+    }
+
+    /** A job counted by {@link #externalWorkStarted} is over, or nobody waits for it any more. */
+    final void externalWorkDone() {
+        externalWork.decrementAndGet();
     }
 
     // ---------------------------------------------------------------- errors
@@ -922,7 +970,12 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- debug
 
-    /** Turns debug mode on or off: slow-callback warnings and creation tracebacks. */
+    /**
+     * Turns debug mode on or off: slow-callback warnings and creation tracebacks. In debug mode a
+     * callback or task step still running after the {@linkplain #setSlowCallbackDuration
+     * slow-callback duration} is also reported while it runs, with the task's name and the stack
+     * of the thread it blocks (see {@code docs/GUIDE-threads.md}).
+     */
     public void setDebug(boolean enabled) {
         this.debug = enabled;
     }

@@ -224,29 +224,30 @@ public class Future<T> {
     }
 
     /**
-     * A {@link CompletableFuture} completed, on this future's loop thread, with this future's
-     * outcome. Cancelling the returned future (from any thread) cancels this one on its loop.
+     * A {@link CompletableFuture} mirroring this future, for code on other threads: the way back
+     * from asyncio's {@code wrap_future}. It completes on this future's loop thread with its
+     * result, or exceptionally with its exception unchanged, or is cancelled if this future is
+     * cancelled; if this future is already done, the returned one is already complete.
+     * Cancelling the returned future with {@link CompletableFuture#cancel} (from any thread)
+     * cancels this one on its loop; other ways of completing it do not affect this future.
+     *
+     * <p>Dependent stages registered with the non-{@code Async} methods run on the loop thread
+     * when the outcome arrives: keep them short, or use the {@code Async} variants.
+     *
+     * <p>Callable from any thread; from a thread other than the running loop's it takes effect
+     * on the loop's next iteration.
      */
     public CompletableFuture<T> asCompletableFuture() {
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
-                    loop.callSoonThreadsafe(Future.this::cancel);
-                }
-                return cancelled;
+        LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
+        if (!loop.isRunning() || loop.onLoopThread()) {
+            cf.attach(this);
+        } else {
+            try {
+                loop.callSoonThreadsafeInternal(() -> cf.attach(this));
+            } catch (IllegalStateException closedMeanwhile) {
+                cf.attach(this);
             }
-        };
-        addDoneCallback(f -> {
-            if (f.cancelled()) {
-                cf.cancel(false);
-            } else if (f.exception() != null) {
-                cf.completeExceptionally(f.exception());
-            } else {
-                cf.complete(f.result());
-            }
-        });
+        }
         return cf;
     }
 

@@ -248,6 +248,11 @@ public class Task<T> extends Future<T> implements Ready {
         }
     }
 
+    /** The thread this task's steps run on when it is not the loop's own (virtual-thread backend), else null. */
+    Thread stepThread() {
+        return coroutine.bodyThread();
+    }
+
     /** Where the task was created, in debug mode; null otherwise. */
     StackTraceElement[] sourceTraceback() {
         return sourceTraceback;

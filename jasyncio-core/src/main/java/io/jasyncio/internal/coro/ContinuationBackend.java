@@ -42,6 +42,11 @@ final class ContinuationBackend implements CoroutineBackend {
         }
 
         @Override
+        public Thread bodyThread() {
+            return null;
+        }
+
+        @Override
         protected void onPinned(Continuation.Pinned reason) {
             throw new PinnedSuspensionError(reason.name());
         }

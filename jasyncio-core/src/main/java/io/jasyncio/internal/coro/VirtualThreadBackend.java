@@ -22,7 +22,8 @@ final class VirtualThreadBackend implements CoroutineBackend {
 
     private static final class VirtualThreadCoroutine implements Coroutine {
         private final Runnable body;
-        private Thread thread;
+        /** Volatile so that a watchdog on another thread can sample the body's stack. */
+        private volatile Thread thread;
         /** The thread that called resume() and waits for the body to suspend or finish. */
         private volatile Thread resumer;
         /** True while the body has control; the hand-off flag both sides spin-park on. */
@@ -77,6 +78,11 @@ final class VirtualThreadBackend implements CoroutineBackend {
         @Override
         public boolean isDone() {
             return done;
+        }
+
+        @Override
+        public Thread bodyThread() {
+            return thread;
         }
 
         @Override
