@@ -289,9 +289,10 @@ public final class Asyncio {
      * meanwhile. {@code fn} runs in a copy of the task's {@link Context}, so it sees the task's
      * {@link ContextVar context variables}; values it sets stay on its side.
      *
-     * <p>The default executor starts a virtual thread per call (see {@link EventLoop#setDefaultExecutor}
-     * to choose another). For CPU-heavy work prefer a bounded pool of your own with
-     * {@link EventLoop#runInExecutor}.
+     * <p>The loop's default executor runs the call: a virtual thread per call on the continuation
+     * backend, a bounded platform pool on the virtual-thread backend (see
+     * {@link EventLoop#setDefaultExecutor}). Meant for blocking I/O (JDBC, files, blocking SDKs);
+     * give CPU-heavy work a bounded pool of your own with {@link EventLoop#runInExecutor}.
      *
      * <p><b>Cancellation.</b> Cancelling the task while it waits raises {@link CancelledError} in
      * the task at once, but does not stop {@code fn}: a thread cannot be stopped safely, so
@@ -326,7 +327,8 @@ public final class Asyncio {
      *
      * <p>Do not block on the returned future from the loop's own thread (a task or callback of
      * {@code loop}): the loop could never run the coroutine. Use {@link #await(CompletionStage)} there.
-     * Dependent stages registered with non-{@code Async} methods run on the loop thread.
+     * Dependent stages registered with non-{@code Async} methods usually run on the loop thread,
+     * which completes the returned future: keep them short, or use the {@code Async} variants.
      *
      * @throws IllegalStateException if {@code loop} is closed
      */

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -799,6 +801,11 @@ public class EventLoop implements AutoCloseable {
      * {@link #shutdownDefaultExecutor} and {@link #close()} can shut it down only if it is an
      * {@link ExecutorService}. The previous default executor, if any, is not shut down.
      *
+     * <p>Until one is set, the loop makes its own on first use: a virtual thread per job on the
+     * continuation backend; on the virtual-thread backend, whose tasks share the virtual threads'
+     * carriers, asyncio's pool of min(32, cpus + 4) daemon platform threads, so that CPU-bound
+     * jobs cannot freeze the loop (measurements in {@code docs/PERFORMANCE.md}, "Threads").
+     *
      * @throws IllegalStateException if called from a thread other than the running loop's
      */
     public void setDefaultExecutor(Executor executor) {
@@ -813,10 +820,27 @@ public class EventLoop implements AutoCloseable {
         }
         Executor ex = defaultExecutor;
         if (ex == null) {
-            ex = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+            ex = newDefaultExecutor();
             defaultExecutor = ex;
         }
         return ex;
+    }
+
+    /**
+     * A virtual thread per job, except on the virtual-thread backend, where tasks run on virtual
+     * threads too: there CPU-bound jobs would hold the carrier threads the tasks need and freeze
+     * the loop, so jobs get asyncio's bounded platform pool, min(32, cpus + 4) daemon threads.
+     * The measurements behind this are in docs/PERFORMANCE.md ("Threads").
+     */
+    private ExecutorService newDefaultExecutor() {
+        if (!backend.name().equals("virtual")) {
+            return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+        }
+        int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name("jasyncio-executor-", 0).factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**

@@ -231,8 +231,9 @@ public class Future<T> {
      * Cancelling the returned future with {@link CompletableFuture#cancel} (from any thread)
      * cancels this one on its loop; other ways of completing it do not affect this future.
      *
-     * <p>Dependent stages registered with the non-{@code Async} methods run on the loop thread
-     * when the outcome arrives: keep them short, or use the {@code Async} variants.
+     * <p>Dependent stages registered with the non-{@code Async} methods usually run on the loop
+     * thread, which completes the returned future (a thread blocked in its {@code get()} may run
+     * them instead): keep them short, or use the {@code Async} variants.
      *
      * <p>Callable from any thread; from a thread other than the running loop's it takes effect
      * on the loop's next iteration.

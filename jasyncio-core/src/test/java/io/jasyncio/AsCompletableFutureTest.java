@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -19,15 +20,21 @@ class AsCompletableFutureTest {
         try (EventLoopThread lt = EventLoopThread.start("loop")) {
             CompletableFuture<CompletableFuture<String>> handOff = new CompletableFuture<>();
             AtomicReference<Thread> completedOn = new AtomicReference<>();
+            // A latch, not cf.get(): a thread blocked in get() may itself run the dependents.
+            CountDownLatch dependentRan = new CountDownLatch(1);
             lt.submit(() -> {
                 Future<String> f = Asyncio.getRunningLoop().createFuture();
                 CompletableFuture<String> cf = f.asCompletableFuture();
-                cf.whenComplete((v, e) -> completedOn.set(Thread.currentThread()));
+                cf.whenComplete((v, e) -> {
+                    completedOn.set(Thread.currentThread());
+                    dependentRan.countDown();
+                });
                 handOff.complete(cf);
                 Asyncio.sleep(0);
                 f.setResult("value");
             });
-            assertEquals("value", handOff.get().get());
+            dependentRan.await();
+            assertEquals("value", handOff.get().join());
             assertSame(lt.thread(), completedOn.get());
         }
     }

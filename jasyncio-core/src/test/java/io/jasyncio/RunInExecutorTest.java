@@ -60,6 +60,16 @@ class RunInExecutorTest {
     }
 
     @Test
+    void defaultExecutorIsVirtualThreadsExceptOnTheVirtualThreadBackend() {
+        boolean[] virtualJob = new boolean[1];
+        String backend = runVirtual(() -> {
+            virtualJob[0] = Asyncio.toThread(() -> Thread.currentThread().isVirtual());
+            return Asyncio.getRunningLoop().backendName();
+        });
+        assertEquals(!backend.equals("virtual"), virtualJob[0], "backend " + backend);
+    }
+
+    @Test
     void setDefaultExecutorIsUsedForNull() {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "my-default"));
         try {
