@@ -7,9 +7,8 @@
  * class path); without it jasyncio runs its tasks on virtual threads.
  */
 module io.jasyncio {
-    exports io.jasyncio;
+    // sun.misc.Signal, for loop.addSignalHandler and Ctrl-C handling in Runner.
+    requires jdk.unsupported;
 
-    // Compile-time only, for the tests (patched into this module) that read the records jasyncio
-    // logs through System.Logger; nothing in jasyncio itself uses java.logging.
-    requires static java.logging;
+    exports io.jasyncio;
 }

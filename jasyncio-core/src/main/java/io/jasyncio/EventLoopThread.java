@@ -94,7 +94,7 @@ public final class EventLoopThread implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (Thread.currentThread() == thread || loop.onLoopThread()) {
+        if (Thread.currentThread() == thread || loop.inLoopThread()) {
             throw new IllegalStateException("EventLoopThread.close() called from its own loop: it would wait for itself");
         }
         try {

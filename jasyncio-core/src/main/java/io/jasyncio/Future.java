@@ -228,8 +228,9 @@ public class Future<T> {
      * from asyncio's {@code wrap_future}. It completes on this future's loop thread with its
      * result, or exceptionally with its exception unchanged, or is cancelled if this future is
      * cancelled; if this future is already done, the returned one is already complete.
-     * Cancelling the returned future with {@link CompletableFuture#cancel} (from any thread)
-     * cancels this one on its loop; other ways of completing it do not affect this future.
+     * Cancelling the returned future with {@link CompletableFuture#cancel} cancels this one: at
+     * once when done on the loop's thread, on the loop's next iteration from any other thread.
+     * Other ways of completing it do not affect this future.
      *
      * <p>Dependent stages registered with the non-{@code Async} methods usually run on the loop
      * thread, which completes the returned future (a thread blocked in its {@code get()} may run
@@ -240,7 +241,7 @@ public class Future<T> {
      */
     public CompletableFuture<T> asCompletableFuture() {
         LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
-        if (!loop.isRunning() || loop.onLoopThread()) {
+        if (!loop.isRunning() || loop.inLoopThread()) {
             cf.attach(this);
         } else {
             try {

@@ -45,13 +45,15 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> implements Rea
             f.addWaiter(this);
         }
         if (isCancelled()) {
-            cancelSource(f);
+            // Through the inbox, as asyncio's call_soon_threadsafe: a submitted task takes its first step first.
+            cancelSource(f, false);
         }
     }
 
     /**
-     * Cancels this future and, through its loop, the mirrored one. Callable from any thread; never
-     * throws, even when the loop is closed (then only this future is cancelled).
+     * Cancels this future and the mirrored one: at once on the loop's thread, through the loop
+     * from any other thread. Never throws, even when the loop is closed (then only this future is
+     * cancelled).
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
@@ -59,14 +61,18 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> implements Rea
         if (cancelled) {
             Future<T> f = source;
             if (f != null) {
-                cancelSource(f);
+                cancelSource(f, loop.inLoopThread());
             }
         }
         return cancelled;
     }
 
-    private void cancelSource(Future<T> f) {
+    private void cancelSource(Future<T> f, boolean atOnce) {
         if (!CANCEL_SENT.compareAndSet(this, false, true)) {
+            return;
+        }
+        if (atOnce) {
+            f.cancel();
             return;
         }
         try {
