@@ -1103,7 +1103,8 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    private static long secondsToNanos(String name, double seconds) {
+    /** {@code seconds} as nanoseconds, rounded up and saturated; rejects NaN naming {@code name}. */
+    static long secondsToNanos(String name, double seconds) {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException(name + " must be a number, not NaN");
         }
