@@ -444,6 +444,7 @@ public final class Asyncio {
      * @throws IllegalArgumentException if the futures belong to different loops
      */
     @SafeVarargs
+    @SuppressWarnings("varargs")  // the array is only read
     public static <T> Future<List<T>> gather(Future<? extends T>... futures) {
         Objects.requireNonNull(futures, "futures");
         return gatherAll(futures, "futures", false);
@@ -456,6 +457,7 @@ public final class Asyncio {
      * given twice once.
      */
     @SafeVarargs
+    @SuppressWarnings("varargs")  // the array is only read
     public static <T> Future<List<T>> gather(AsyncCallable<? extends T>... coros) {
         Objects.requireNonNull(coros, "coros");
         return gatherAll(coros, "coros", false);

@@ -33,6 +33,7 @@ public class ExceptionGroup extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String message;
+    @SuppressWarnings("serial")  // always an unmodifiable ArrayList, which is serializable
     private final List<Throwable> exceptions;
 
     /**

@@ -417,7 +417,7 @@ class TaskGroupTest {
                 g.createTask(() -> crashAfter(0.1));
                 try {
                     Asyncio.sleep(10);
-                } finally {
+                } catch (CancelledError e) {
                     throw new MyError("cleanup");
                 }
             }));
@@ -588,7 +588,7 @@ class TaskGroupTest {
                             throw new MyError("task");
                         });
                         Asyncio.sleep(1);
-                    } finally {
+                    } catch (CancelledError e) {
                         throw new MyError("cleanup");
                     }
                 }));
