@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ class AsCompletedTest {
 
     @Test
     void iterationYieldsTheOriginalFuturesInCompletionOrder() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> c = after(3, "c");
             Task<String> a = after(1, "a");
             Task<String> b = after(2, "b");
@@ -40,7 +40,7 @@ class AsCompletedTest {
 
     @Test
     void awaitablesYieldResultsInCompletionOrder() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<String>> tasks = List.of(after(0.15, "c"), after(0.01, "a"), after(0.01, "b"));
             List<String> values = new ArrayList<>();
             for (AsyncCallable<String> next : Asyncio.asCompleted(tasks).awaitables()) {
@@ -55,7 +55,7 @@ class AsCompletedTest {
 
     @Test
     void timeoutRaisesOnTheIterationThatPassesTheDeadline() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(0.1, "a");
             Task<String> b = after(0.15, "b");
             List<String> values = new ArrayList<>();
@@ -73,7 +73,7 @@ class AsCompletedTest {
 
     @Test
     void timeoutRaisesFromTheAwaitableThatPassesTheDeadline() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(0.1, "a");
             Task<String> b = after(0.15, "b");
             List<Object> values = new ArrayList<>();
@@ -92,7 +92,7 @@ class AsCompletedTest {
 
     @Test
     void timeoutIsCountedFromTheAsCompletedCall() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> slow = after(5, "slow");
             AsCompleted<String> completed = Asyncio.asCompleted(List.of(slow), java.time.Duration.ofSeconds(1));
             Asyncio.sleep(0.5);
@@ -104,7 +104,7 @@ class AsCompletedTest {
 
     @Test
     void everyIterationAfterTheDeadlineRaisesTimeoutErrorAndNothingIsCancelled() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(5, "a");
             Task<String> b = after(6, "b");
             Iterator<Future<String>> it = Asyncio.asCompleted(List.of(a, b), 1).iterator();
@@ -119,7 +119,7 @@ class AsCompletedTest {
 
     @Test
     void futuresCompletedBeforeTheDeadlineAreStillDeliveredFirst() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(0.1, "a");
             Task<String> b = after(5, "b");
             Iterator<Future<String>> it = Asyncio.asCompleted(List.of(a, b), 0.2).iterator();
@@ -132,7 +132,7 @@ class AsCompletedTest {
 
     @Test
     void unusedTimeoutNeverFires() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(0.01, "a");
             Iterator<Future<String>> it = Asyncio.asCompleted(List.of(a), 1).iterator();
             assertEquals("a", it.next().result());
@@ -144,7 +144,7 @@ class AsCompletedTest {
 
     @Test
     void iterationResumesWhereTheLastOneStopped() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             for (boolean plain : new boolean[] {false, true}) {
                 List<Task<Integer>> tasks = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
@@ -178,7 +178,7 @@ class AsCompletedTest {
 
     @Test
     void awaitableResolvesToTheNextCompletionWhenCalledNotWhenObtained() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(0.05, "a");
             Task<String> b = after(0.10, "b");
             List<AsyncCallable<String>> awaitables = new ArrayList<>();
@@ -193,7 +193,7 @@ class AsCompletedTest {
 
     @Test
     void awaitablesCanBeAwaitedConcurrently() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<String>> tasks = List.of(after(0.05, "a"), after(0.05, "b"));
             List<Task<String>> waiting = new ArrayList<>();
             for (AsyncCallable<String> next : Asyncio.asCompleted(tasks).awaitables()) {
@@ -207,7 +207,7 @@ class AsCompletedTest {
 
     @Test
     void aFutureGivenTwiceIsDeliveredOnce() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> ham = after(0, "ham");
             Task<String> spam = after(0, "spam");
             List<String> result = new ArrayList<>();
@@ -220,7 +220,7 @@ class AsCompletedTest {
 
     @Test
     void emptyCollectionYieldsNothing() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             AsCompleted<Object> completed = Asyncio.asCompleted(List.<Future<Object>>of(), 1);
             assertFalse(completed.iterator().hasNext());
             assertFalse(completed.awaitables().iterator().hasNext());
@@ -229,7 +229,7 @@ class AsCompletedTest {
 
     @Test
     void awaitableCanBeCalledOnlyOnce() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(0, "a");
             Task<String> b = after(1, "b");
             AsyncCallable<String> first = Asyncio.asCompleted(List.of(a, b)).awaitables().iterator().next();
@@ -240,7 +240,7 @@ class AsCompletedTest {
 
     @Test
     void cancelledWaiterLosesNothing() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> a = after(1, "a");
             Task<String> b = after(2, "b");
             AsCompleted<String> completed = Asyncio.asCompleted(List.of(a, b));
@@ -259,7 +259,7 @@ class AsCompletedTest {
 
     @Test
     void waiterCancelledAfterBeingWokenPassesTheCompletionOn() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<String> f = Asyncio.getRunningLoop().createFuture();
             Future<String> g = Asyncio.getRunningLoop().createFuture();
             AsCompleted<String> completed = Asyncio.asCompleted(List.of(f, g));
@@ -278,7 +278,7 @@ class AsCompletedTest {
 
     @Test
     void failedFuturesAreHandedBackByIterationAndRaisedByAwaitables() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalStateException boom = new IllegalStateException("boom");
             Task<String> failing = Asyncio.createTask(() -> {
                 throw boom;
@@ -296,7 +296,7 @@ class AsCompletedTest {
     @Test
     void badArgumentsAreRejectedNamingThem() {
         try (EventLoop other = EventLoop.newEventLoop(new VirtualClock())) {
-            VirtualTime.run(() -> {
+            TestLoops.runVirtual(() -> {
                 Future<String> ok = Asyncio.getRunningLoop().createFuture();
                 NullPointerException npe = assertThrows(NullPointerException.class, () -> Asyncio.asCompleted(Arrays.asList(ok, null)));
                 assertEquals("fs[1] is null", npe.getMessage());

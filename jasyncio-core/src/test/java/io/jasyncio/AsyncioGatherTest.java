@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ class AsyncioGatherTest {
 
     @Test
     void gatherCompletesWithTheResultsInArgumentOrder() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             for (boolean returnExceptions : new boolean[] {false, true}) {
                 List<Future<Integer>> f = futures(3);
                 Future<List<Object>> all = Asyncio.gather(f, returnExceptions);
@@ -40,7 +40,7 @@ class AsyncioGatherTest {
 
     @Test
     void gatheredCoroutinesRunConcurrently() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<String> r = Asyncio.gather(() -> Asyncio.sleep(3, "a"), () -> Asyncio.sleep(1, "b"),
                     () -> Asyncio.sleep(2, "c")).await();
             assertEquals(List.of("a", "b", "c"), r);
@@ -50,7 +50,7 @@ class AsyncioGatherTest {
 
     @Test
     void firstErrorFailsTheGatherAtOnceWhileTheOtherChildrenKeepRunning() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalArgumentException boom = new IllegalArgumentException("boom");
             Task<String> failing = Asyncio.createTask(() -> {
                 Asyncio.sleep(1);
@@ -69,7 +69,7 @@ class AsyncioGatherTest {
 
     @Test
     void returnExceptionsPutsEachErrorInItsPlace() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Future<Integer>> f = futures(4);
             Future<List<Object>> all = Asyncio.gather(f, true);
             ArithmeticException exc = new ArithmeticException();
@@ -86,7 +86,7 @@ class AsyncioGatherTest {
 
     @Test
     void childCancelledByOthersFailsTheGatherWithCancelledErrorWithoutCancellingIt() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Future<Integer>> f = futures(5);
             Future<List<Integer>> all = Asyncio.gather(f);
             f.get(0).setResult(1);
@@ -107,7 +107,7 @@ class AsyncioGatherTest {
 
     @Test
     void returnExceptionsReportsACancelledChildAsCancelledErrorWithItsMessage() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Future<Integer>> f = futures(6);
             Future<List<Object>> all = Asyncio.gather(f, true);
             f.get(0).setResult(1);
@@ -131,7 +131,7 @@ class AsyncioGatherTest {
 
     @Test
     void cancellingTheTaskAwaitingAGatherCancelsEveryChild() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> waiter = loop.createFuture();
             int[] proof = {0};
@@ -161,7 +161,7 @@ class AsyncioGatherTest {
 
     @Test
     void cancellingAGatherWithReturnExceptionsStillRaisesCancelledError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Integer> a = Asyncio.createTask(() -> Asyncio.sleep(1, 1));
             Task<Integer> b = Asyncio.createTask(() -> Asyncio.sleep(2, 2));
             Future<List<Object>> all = Asyncio.gather(List.of(a, b), true);
@@ -179,7 +179,7 @@ class AsyncioGatherTest {
 
     @Test
     void taskCancelledWhileAwaitingAGatherWithReturnExceptionsGetsTheCancelMessage() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> looping = Asyncio.createTask(() -> {
                 while (true) {
                     Asyncio.gather(List.of((AsyncRunnable) () -> Asyncio.sleep(0.05)), true).await();
@@ -195,7 +195,7 @@ class AsyncioGatherTest {
 
     @Test
     void cancelRefusedOnceEveryChildIsDoneAndTheResultStands() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Integer> fut = loop.createFuture();
             Future<List<Integer>> all = Asyncio.gather(() -> fut.await());
@@ -211,7 +211,7 @@ class AsyncioGatherTest {
 
     @Test
     void emptyGatherIsAlreadyDoneWithAnEmptyList() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<List<Object>> all = Asyncio.gather(List.of(), false);
             assertTrue(all.done());
             assertEquals(List.of(), all.result());
@@ -221,7 +221,7 @@ class AsyncioGatherTest {
 
     @Test
     void gatherOfDoneFuturesIsDoneOnReturn() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Future<String>> f = futures(2);
             f.get(0).setResult("x");
             f.get(1).setResult("y");
@@ -233,7 +233,7 @@ class AsyncioGatherTest {
 
     @Test
     void futureGivenTwiceIsAwaitedOnceAndItsResultAppearsTwice() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Future<Integer>> f = futures(2);
             Future<List<Integer>> all = Asyncio.gather(f.get(0), f.get(0), f.get(1));
             f.get(0).setResult(1);
@@ -244,7 +244,7 @@ class AsyncioGatherTest {
 
     @Test
     void coroutineGivenTwiceRunsOnceAsAsyncioDoesWithACoroutineObject() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int[] runs = {0};
             AsyncCallable<String> c = () -> {
                 runs[0]++;
@@ -258,7 +258,7 @@ class AsyncioGatherTest {
 
     @Test
     void duplicateChildIsCancelledOncePerOccurrence() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Integer> t = Asyncio.createTask(() -> Asyncio.sleep(1, 1));
             Future<List<Integer>> all = Asyncio.gather(t, t);
             Asyncio.sleep(0);
@@ -270,7 +270,7 @@ class AsyncioGatherTest {
 
     @Test
     void nullArgumentIsRejectedNamingItsPosition() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> ok = Asyncio.getRunningLoop().createFuture();
             NullPointerException e = assertThrows(NullPointerException.class, () -> Asyncio.gather(ok, null));
             assertEquals("futures[1] is null", e.getMessage());
@@ -282,7 +282,7 @@ class AsyncioGatherTest {
     @Test
     void futuresOfDifferentLoopsAreRejected() {
         try (EventLoop other = EventLoop.newEventLoop(new VirtualClock())) {
-            VirtualTime.run(() -> {
+            TestLoops.runVirtual(() -> {
                 Future<Integer> here = Asyncio.getRunningLoop().createFuture();
                 Future<Integer> there = other.createFuture();
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.gather(here, there));
@@ -315,7 +315,7 @@ class AsyncioGatherTest {
 
     @Test
     void unsupportedAwaitableIsRejectedNamingItsType() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.gather(List.of("ok"), false));
             assertTrue(e.getMessage().contains("aws[0]") && e.getMessage().contains("java.lang.String"), e.getMessage());
         });
@@ -323,7 +323,7 @@ class AsyncioGatherTest {
 
     @Test
     void gatherAcceptsEveryKindOfAwaitable() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<String> future = Asyncio.getRunningLoop().createFuture();
             future.setResult("future");
             AsyncCallable<String> callable = () -> Asyncio.sleep(1, "callable");
@@ -337,7 +337,7 @@ class AsyncioGatherTest {
 
     @Test
     void gatherOfATypedTaskListGivesTypedResults() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Integer>> tasks = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 int n = i;
@@ -351,7 +351,7 @@ class AsyncioGatherTest {
 
     @Test
     void nestedGatherPassesACancelledChildOnAsCancelledError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Future<Integer>> f = futures(1);
             Future<List<Integer>> inner = Asyncio.gather(f);
             Future<List<List<Integer>>> outer = Asyncio.gather(inner);

@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
@@ -10,7 +10,7 @@ class AsyncioShieldTest {
 
     @Test
     void shieldPassesOnTheResult() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> inner = Asyncio.getRunningLoop().createFuture();
             Future<Integer> outer = Asyncio.shield(inner);
             inner.setResult(42);
@@ -20,7 +20,7 @@ class AsyncioShieldTest {
 
     @Test
     void shieldPassesOnTheExceptionUnchanged() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> inner = Asyncio.getRunningLoop().createFuture();
             Future<Integer> outer = Asyncio.shield(inner);
             Asyncio.sleep(0);
@@ -33,7 +33,7 @@ class AsyncioShieldTest {
 
     @Test
     void cancellingTheInnerFutureCancelsTheShield() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> inner = Asyncio.getRunningLoop().createFuture();
             Future<Integer> outer = Asyncio.shield(inner);
             Asyncio.sleep(0);
@@ -45,7 +45,7 @@ class AsyncioShieldTest {
 
     @Test
     void cancellingTheShieldLeavesTheInnerFutureAlone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> inner = Asyncio.getRunningLoop().createFuture();
             Future<Integer> outer = Asyncio.shield(inner);
             Asyncio.sleep(0);
@@ -62,7 +62,7 @@ class AsyncioShieldTest {
 
     @Test
     void shieldOfADoneFutureIsThatFuture() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> fut = Asyncio.getRunningLoop().createFuture();
             fut.setResult(42);
             assertSame(fut, Asyncio.shield(fut));
@@ -71,7 +71,7 @@ class AsyncioShieldTest {
 
     @Test
     void cancellingTheAwaitingTaskDoesNotCancelTheShieldedCoroutine() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             int[] proof = {0};
             Task<Void> outer = Asyncio.createTask(() -> {
@@ -94,7 +94,7 @@ class AsyncioShieldTest {
 
     @Test
     void shieldThenAwaitTheTaskAgainGetsItsResult() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> important = Asyncio.createTask(() -> Asyncio.sleep(2, "saved"));
             Task<String> caller = Asyncio.createTask(() -> {
                 String result;
@@ -116,7 +116,7 @@ class AsyncioShieldTest {
 
     @Test
     void cancellingAShieldedGatherLeavesTheGatherRunning() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> child1 = Asyncio.getRunningLoop().createFuture();
             Future<Integer> child2 = Asyncio.getRunningLoop().createFuture();
             Future<List<Integer>> parent = Asyncio.gather(child1, child2);
@@ -134,7 +134,7 @@ class AsyncioShieldTest {
 
     @Test
     void cancellingAGatherOfShieldsCancelsOnlyTheShields() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> child1 = Asyncio.getRunningLoop().createFuture();
             Future<Integer> child2 = Asyncio.getRunningLoop().createFuture();
             Future<Integer> inner1 = Asyncio.shield(child1);
@@ -153,7 +153,7 @@ class AsyncioShieldTest {
 
     @Test
     void shieldedGatherFailingWithACancelledChildPassesTheCancelledErrorOn() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> child = Asyncio.getRunningLoop().createFuture();
             Future<List<Integer>> outer = Asyncio.shield(Asyncio.gather(child));
             child.cancel();
@@ -164,7 +164,7 @@ class AsyncioShieldTest {
 
     @Test
     void shieldedCoroutineRunsOnTheCurrentLoop() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> outer = Asyncio.shield(() -> 42);
             assertSame(Asyncio.getRunningLoop(), outer.getLoop());
             assertEquals(42, outer.await());

@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
@@ -14,7 +14,7 @@ class AsyncioWaitForTest {
 
     @Test
     void resultArrivingBeforeTheTimeoutIsReturned() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<String> fut = Asyncio.getRunningLoop().createFuture();
             Asyncio.getRunningLoop().callLater(0.1, () -> fut.setResult("ok"));
             assertEquals("ok", Asyncio.waitFor(fut, 0.2));
@@ -24,7 +24,7 @@ class AsyncioWaitForTest {
 
     @Test
     void timeoutCancelsTheTaskAtTheDeadlineAndRaisesTimeoutError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] running = {false};
             Task<String> fut = Asyncio.createTask(() -> {
                 running[0] = true;
@@ -45,7 +45,7 @@ class AsyncioWaitForTest {
 
     @Test
     void coroutineTimingOutIsInterruptedInline() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] finished = {false};
             assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> {
                 Asyncio.sleep(10);
@@ -59,7 +59,7 @@ class AsyncioWaitForTest {
 
     @Test
     void expiryWaitsUntilTheCancelledTaskIsReallyDone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] taskDone = {false};
             Task<Void> inner = Asyncio.createTask(() -> {
                 try {
@@ -80,7 +80,7 @@ class AsyncioWaitForTest {
 
     @Test
     void zeroTimeoutWaitsUntilTheCancelledTaskIsReallyDone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] taskDone = {false};
             Task<Void> inner = Asyncio.createTask(() -> {
                 try {
@@ -102,7 +102,7 @@ class AsyncioWaitForTest {
 
     @Test
     void nonPositiveTimeoutReturnsTheResultOfADoneFuture() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<String> fut = Asyncio.getRunningLoop().createFuture();
             fut.setResult("done");
             assertEquals("done", Asyncio.waitFor(fut, 0));
@@ -113,7 +113,7 @@ class AsyncioWaitForTest {
 
     @Test
     void nonPositiveTimeoutNeverStartsTheCoroutine() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] started = {false};
             assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> {
                 started[0] = true;
@@ -126,7 +126,7 @@ class AsyncioWaitForTest {
 
     @Test
     void nonPositiveTimeoutCancelsARunningTask() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             for (double timeout : new double[] {0, -1}) {
                 boolean[] running = {false};
                 Future<Void> started = Asyncio.getRunningLoop().createFuture();
@@ -151,7 +151,7 @@ class AsyncioWaitForTest {
 
     @Test
     void nullTimeoutWaitsForever() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             assertEquals("done", Asyncio.waitFor(() -> Asyncio.sleep(3600, "done"), (Duration) null));
             Task<String> t = Asyncio.createTask(() -> Asyncio.sleep(7200, "task"));
             assertEquals("task", Asyncio.waitFor(t, (Duration) null));
@@ -161,7 +161,7 @@ class AsyncioWaitForTest {
 
     @Test
     void coroutineThatSuppressesTheCancellationReturnsItsValue() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int r = Asyncio.waitFor(() -> {
                 try {
                     Asyncio.sleep(10);
@@ -177,7 +177,7 @@ class AsyncioWaitForTest {
 
     @Test
     void exceptionRaisedDuringTheCancellationPropagates() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> inner = Asyncio.createTask(() -> {
                 try {
                     Asyncio.sleep(0.2);
@@ -191,7 +191,7 @@ class AsyncioWaitForTest {
 
     @Test
     void exceptionOfTheFuturePropagatesUnchanged() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalStateException boom = new IllegalStateException("boom");
             Task<String> t = Asyncio.createTask(() -> {
                 Asyncio.sleep(1);
@@ -204,7 +204,7 @@ class AsyncioWaitForTest {
 
     @Test
     void cancellingTheWaitCancelsTheAwaitedTask() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             for (Duration timeout : new Duration[] {null, Duration.ofSeconds(60)}) {
                 Task<Void> blocked = Asyncio.createTask(() -> {
                     Asyncio.getRunningLoop().createFuture().await();
@@ -222,7 +222,7 @@ class AsyncioWaitForTest {
 
     @Test
     void waitForStaysCancellableWhileTheInnerTaskHoldsOffItsCancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Integer> inner = Asyncio.createTask(() -> {
                 try {
                     Asyncio.sleep(0.3);
@@ -245,7 +245,7 @@ class AsyncioWaitForTest {
 
     @Test
     void taskStaysCancellableAfterAWaitForThatDidNotExpire() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] reachedEnd = {false};
             Task<Void> task = Asyncio.createTask(() -> {
                 Asyncio.waitFor(() -> null, 100);
@@ -262,7 +262,7 @@ class AsyncioWaitForTest {
 
     @Test
     void runnableCoroutineIsAwaitedWithTheTimeout() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int[] steps = {0};
             Asyncio.waitFor(() -> {
                 Asyncio.sleep(1);
@@ -280,7 +280,7 @@ class AsyncioWaitForTest {
     @Test
     void badArgumentsAreRejectedNamingThem() {
         try (EventLoop other = EventLoop.newEventLoop(new VirtualClock())) {
-            VirtualTime.run(() -> {
+            TestLoops.runVirtual(() -> {
                 Future<String> ok = Asyncio.getRunningLoop().createFuture();
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.waitFor(ok, Double.NaN));
                 assertTrue(e.getMessage().contains("timeoutSeconds") && e.getMessage().contains("NaN"), e.getMessage());

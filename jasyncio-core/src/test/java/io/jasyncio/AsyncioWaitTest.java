@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
@@ -18,7 +18,7 @@ class AsyncioWaitTest {
 
     @Test
     void allCompletedReturnsWhenEveryFutureIsDone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(0.1);
             Task<Void> b = sleeper(0.15);
             WaitResult<Task<Void>> r = Asyncio.wait(List.of(b, a));
@@ -34,7 +34,7 @@ class AsyncioWaitTest {
 
     @Test
     void firstCompletedReturnsAsSoonAsOneIsDone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(10);
             Task<Void> b = sleeper(0.1);
             WaitResult<Task<Void>> r = Asyncio.wait(List.of(b, a), ReturnWhen.FIRST_COMPLETED);
@@ -48,7 +48,7 @@ class AsyncioWaitTest {
 
     @Test
     void futuresThatFinishWhileTheWaiterWakesAreReportedDone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = Asyncio.createTask(() -> Asyncio.sleep(0));
             Task<Void> b = Asyncio.createTask(() -> {
                 Asyncio.sleep(0);
@@ -61,7 +61,7 @@ class AsyncioWaitTest {
 
     @Test
     void firstExceptionReturnsAfterOneIterationWhenAFutureAlreadyFailed() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(10);
             Task<Void> b = Asyncio.createTask(() -> {
                 throw new ArithmeticException("err");
@@ -75,7 +75,7 @@ class AsyncioWaitTest {
 
     @Test
     void firstExceptionReturnsWhenAFutureFailsDuringTheWait() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(10);
             Task<Void> b = Asyncio.createTask(() -> {
                 Asyncio.sleep(0.01);
@@ -90,7 +90,7 @@ class AsyncioWaitTest {
 
     @Test
     void firstExceptionDoesNotCountACancelledFuture() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(1);
             Task<Void> b = sleeper(10);
             Asyncio.sleep(0);
@@ -103,7 +103,7 @@ class AsyncioWaitTest {
 
     @Test
     void firstExceptionWithoutFailuresWaitsForAll() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(0.1);
             Task<Void> b = Asyncio.createTask(() -> {
                 Asyncio.sleep(0.15);
@@ -118,7 +118,7 @@ class AsyncioWaitTest {
 
     @Test
     void timeoutReturnsTheDoneAndPendingSetsWithoutCancellingAnything() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(0.1);
             Task<Void> b = sleeper(0.15);
             WaitResult<Task<Void>> r = Asyncio.wait(List.of(b, a), 0.11, ReturnWhen.ALL_COMPLETED);
@@ -133,7 +133,7 @@ class AsyncioWaitTest {
 
     @Test
     void timeoutAsDurationAndOneDueTogetherWithAFuture() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(0.1);
             Task<Void> b = sleeper(0.15);
             Asyncio.sleep(0);  // the tasks start, so their timers come before the wait's
@@ -146,7 +146,7 @@ class AsyncioWaitTest {
 
     @Test
     void nonPositiveTimeoutReturnsAfterOneIteration() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> a = sleeper(1);
             WaitResult<Task<Void>> r = Asyncio.wait(List.of(a), -1, ReturnWhen.ALL_COMPLETED);
             assertEquals(Set.of(a), r.pending());
@@ -156,7 +156,7 @@ class AsyncioWaitTest {
 
     @Test
     void duplicatesCountOnce() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> c = Asyncio.createTask(() -> "test");
             Task<String> spam = Asyncio.createTask(() -> "spam");
             WaitResult<Task<String>> r = Asyncio.wait(List.of(c, c, spam));
@@ -167,7 +167,7 @@ class AsyncioWaitTest {
 
     @Test
     void waitSuspendsOnceEvenWhenEveryFutureIsDone() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Integer> f = Asyncio.getRunningLoop().createFuture();
             f.setResult(1);
             boolean[] ran = {false};
@@ -179,7 +179,7 @@ class AsyncioWaitTest {
 
     @Test
     void cancellingTheWaitingTaskLeavesTheFuturesRunning() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             int[] proof = {0};
             Task<Void> inner = Asyncio.createTask(() -> {
@@ -202,7 +202,7 @@ class AsyncioWaitTest {
 
     @Test
     void resultSetsKeepTheGivenOrderAndCannotBeModified() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> c = sleeper(3);
             Task<Void> a = sleeper(1);
             Task<Void> b = sleeper(2);
@@ -215,7 +215,7 @@ class AsyncioWaitTest {
 
     @Test
     void emptyCollectionIsRejected() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.wait(List.<Future<?>>of()));
             assertTrue(e.getMessage().contains("fs") && e.getMessage().contains("empty"), e.getMessage());
         });
@@ -224,7 +224,7 @@ class AsyncioWaitTest {
     @Test
     void badArgumentsAreRejectedNamingThem() {
         try (EventLoop other = EventLoop.newEventLoop(new VirtualClock())) {
-            VirtualTime.run(() -> {
+            TestLoops.runVirtual(() -> {
                 Future<Integer> ok = Asyncio.getRunningLoop().createFuture();
                 NullPointerException npe = assertThrows(NullPointerException.class, () -> Asyncio.wait(Arrays.asList(ok, null)));
                 assertEquals("fs[1] is null", npe.getMessage());
@@ -242,7 +242,7 @@ class AsyncioWaitTest {
 
     @Test
     void waitOutsideATaskIsRejected() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Integer> f = loop.createFuture();
             Future<Throwable> outcome = loop.createFuture();

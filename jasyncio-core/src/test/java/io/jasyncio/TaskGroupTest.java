@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class TaskGroupTest {
 
     @Test
     void groupWaitsForAllItsTasks() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Integer>> tasks = new ArrayList<>();
             TaskGroup.run(tg -> {
                 tasks.add(tg.createTask(() -> Asyncio.sleep(0.1, 42)));
@@ -55,7 +55,7 @@ class TaskGroupTest {
 
     @Test
     void taskCreatedLaterInTheBodyIsAwaitedToo() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Integer>> tasks = new ArrayList<>();
             TaskGroup.run(tg -> {
                 tasks.add(tg.createTask(() -> Asyncio.sleep(0.1, 42)));
@@ -70,7 +70,7 @@ class TaskGroupTest {
 
     @Test
     void taskCancelledByTheBodyDoesNotDisturbTheGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Integer>> tasks = new ArrayList<>();
             TaskGroup.run(tg -> {
                 Task<Integer> t1 = tg.createTask(() -> Asyncio.sleep(1, 42));
@@ -86,7 +86,7 @@ class TaskGroupTest {
 
     @Test
     void firstFailureCancelsTheOtherTasksAndRaisesAnExceptionGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] t2Cancelled = {false};
             int[] num = {0};
             List<Task<Void>> t2 = new ArrayList<>();
@@ -117,7 +117,7 @@ class TaskGroupTest {
 
     @Test
     void childFailureCancelsTheBodyAndEveryOtherChild() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] t2Cancelled = {false};
             boolean[] bodyCancelled = {false};
             int[] num = {0};
@@ -157,7 +157,7 @@ class TaskGroupTest {
 
     @Test
     void outsideCancellationCancelsTheChildrenAndPropagatesWithItsMessage() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int[] num = {0};
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(tg -> {
                 for (int i = 0; i < 5; i++) {
@@ -184,7 +184,7 @@ class TaskGroupTest {
 
     @Test
     void outsideCancellationReachesTheBodyAndTheChildren() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int[] num = {0};
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(tg -> {
                 for (int i = 0; i < 5; i++) {
@@ -213,7 +213,7 @@ class TaskGroupTest {
 
     @Test
     void childrenFailingWhileCancelledFromOutsideTurnTheCancellationIntoAnExceptionGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(tg -> {
                 for (int i = 0; i < 5; i++) {
                     tg.createTask(() -> {
@@ -237,7 +237,7 @@ class TaskGroupTest {
 
     @Test
     void bodyFailureAfterSuspendingCancelsTheChildren() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Integer>> tasks = new ArrayList<>();
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
                 tasks.add(tg.createTask(() -> Asyncio.sleep(1, 42)));
@@ -254,7 +254,7 @@ class TaskGroupTest {
 
     @Test
     void bodyFailureBeforeSuspendingCancelsTheChildrenBeforeTheyStart() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Integer>> tasks = new ArrayList<>();
             MyError boom = new MyError("body");
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
@@ -271,7 +271,7 @@ class TaskGroupTest {
 
     @Test
     void innerGroupErrorsDuringOutsideCancellationNestAsAGroupInTheOuterGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(outer -> TaskGroup.run(inner -> {
                 for (int i = 0; i < 5; i++) {
                     inner.createTask(() -> {
@@ -294,7 +294,7 @@ class TaskGroupTest {
 
     @Test
     void outerChildFailureCancelsANestedGroupWhoseCancellationIsAbsorbed() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(g1 -> {
                 g1.createTask(() -> {
                     Asyncio.sleep(0.1);
@@ -314,7 +314,7 @@ class TaskGroupTest {
 
     @Test
     void nestedGroupFailureAppearsAsAGroupInsideTheOuterGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(g1 -> {
                 g1.createTask(() -> {
                     Asyncio.sleep(10);
@@ -334,7 +334,7 @@ class TaskGroupTest {
 
     @Test
     void childCrashWhileTheBodyHandlesAnOutsideCancellationWinsOverTheCancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(0.3));
                 try {
@@ -354,7 +354,7 @@ class TaskGroupTest {
 
     @Test
     void childCrashWhileTheGroupTaskIsAwaitedByAnotherTaskStillRaisesTheGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> nested = Asyncio.createTask(() -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(0.3));
                 try {
@@ -376,7 +376,7 @@ class TaskGroupTest {
 
     @Test
     void emptyGroupPropagatesTheBodyCancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int[] num = {0};
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(g -> {
                 try {
@@ -395,7 +395,7 @@ class TaskGroupTest {
 
     @Test
     void bodyTurningTheCancellationIntoAnErrorRaisesAGroupWithIt() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(g -> {
                 try {
                     Asyncio.sleep(10);
@@ -412,7 +412,7 @@ class TaskGroupTest {
 
     @Test
     void bodyErrorComesAfterTheTaskErrorsInTheGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(0.1));
                 try {
@@ -429,7 +429,7 @@ class TaskGroupTest {
 
     @Test
     void cancellingTheGroupTaskWhileChildrenSleepRaisesCancelledError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> runner = Asyncio.createTask(() -> TaskGroup.run(g -> {
                 g.createTask(() -> Asyncio.sleep(1, 42));
                 g.createTask(() -> Asyncio.sleep(2, 11));
@@ -443,7 +443,7 @@ class TaskGroupTest {
 
     @Test
     void finishedTasksLeaveTheGroup() {
-        VirtualTime.run(() -> TaskGroup.run(g -> {
+        TestLoops.runVirtual(() -> TaskGroup.run(g -> {
             for (int count = 0; count < 10; count++) {
                 Asyncio.sleep(0.1);
                 g.createTask(() -> Asyncio.sleep(0.3));
@@ -458,7 +458,7 @@ class TaskGroupTest {
 
     @Test
     void tasksOfTheGroupMayCreateMoreTasksInIt() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Void>> created = new ArrayList<>();
             TaskGroup.run(g -> g.createTask(() -> {
                 Asyncio.sleep(0.1);
@@ -473,7 +473,7 @@ class TaskGroupTest {
 
     @Test
     void failureStopsTasksThatKeepSpawningTasks() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             int[] hydras = {0};
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(g -> {
                 AsyncRunnable[] hydra = new AsyncRunnable[1];
@@ -498,7 +498,7 @@ class TaskGroupTest {
 
     @Test
     void taskOptionsNameAndContextReachTheTask() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             ContextVar<Integer> var = new ContextVar<>("var");
             String[] seen = new String[1];
             TaskGroup.run(g -> {
@@ -528,7 +528,7 @@ class TaskGroupTest {
 
     @Test
     void noTaskCanBeCreatedOnceTheGroupIsShuttingDown() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalStateException[] refused = new IllegalStateException[1];
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(0.001));
@@ -548,7 +548,7 @@ class TaskGroupTest {
 
     @Test
     void finishedGroupRejectsNewTasks() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             TaskGroup[] escaped = new TaskGroup[1];
             TaskGroup.run(g -> escaped[0] = g);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> escaped[0].createTask(() -> Asyncio.sleep(0)));
@@ -558,7 +558,7 @@ class TaskGroupTest {
 
     @Test
     void groupOutsideATaskIsRejected() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Throwable> outcome = loop.createFuture();
             boolean[] bodyRan = {false};
@@ -579,7 +579,7 @@ class TaskGroupTest {
 
     @Test
     void cleanupErrorOfTheBodyJoinsTheTaskErrorAndTheGroupCancellationIsWithdrawn() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<Void> main = Asyncio.createTask(() -> {
                 Task<?> self = Asyncio.currentTask();
                 ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
@@ -602,7 +602,7 @@ class TaskGroupTest {
 
     @Test
     void handledGroupErrorLeavesNoCancellationPending() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> tg.createTask(() -> {
                 Asyncio.sleep(0);
                 throw new IllegalStateException("failed");
@@ -616,7 +616,7 @@ class TaskGroupTest {
 
     @Test
     void nestedGroupsBothFailingKeepTheCancellationCountBalanced() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             ExceptionGroup outerError = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(outer -> {
                 ExceptionGroup innerError = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(inner -> {
                     inner.createTask(() -> {
@@ -636,7 +636,7 @@ class TaskGroupTest {
 
     @Test
     void outsideCancellationDuringAGroupFailureStaysPendingAfterTheGroup() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Future<Void> started = Asyncio.getRunningLoop().createFuture();
             Task<Void> inner = Asyncio.createTask(() -> {
                 ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
@@ -666,7 +666,7 @@ class TaskGroupTest {
     @Test
     void taskFailingDuringItsEagerStartStillCancelsItsSiblings() {
         for (boolean eager : new boolean[] {false, true}) {
-            VirtualTime.run(() -> {
+            TestLoops.runVirtual(() -> {
                 if (eager) {
                     Asyncio.getRunningLoop().setTaskFactory(Asyncio.eagerTaskFactory());
                 }
@@ -691,7 +691,7 @@ class TaskGroupTest {
 
     @Test
     void runnableTasksOfTheGroupRun() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<String> log = new ArrayList<>();
             TaskGroup.run(tg -> {
                 Task<Void> t = tg.createTask(() -> {
@@ -706,7 +706,7 @@ class TaskGroupTest {
 
     @Test
     void timeoutAroundAGroupCancelsItAndItsCleanupErrorCarriesTheTimeout() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> Asyncio.timeout(0.01, () -> TaskGroup.run(tg -> {
                 tg.createTask(() -> {
                     try {
@@ -731,7 +731,7 @@ class TaskGroupTest {
 
     @Test
     void timeoutAroundAGroupWithoutErrorsRaisesTimeoutError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<Task<Void>> tasks = new ArrayList<>();
             TimeoutError e = assertThrows(TimeoutError.class, () -> Asyncio.timeout(-1, () -> TaskGroup.run(tg -> {
                 tasks.add(tg.createTask(() -> Asyncio.sleep(10)));
@@ -745,7 +745,7 @@ class TaskGroupTest {
 
     @Test
     void toStringShowsTasksErrorsAndState() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             TaskGroup[] escaped = new TaskGroup[1];
             assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
                 escaped[0] = tg;

@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import static io.jasyncio.VirtualTime.now;
+import static io.jasyncio.TestLoops.now;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
@@ -12,7 +12,7 @@ class TimeoutTest {
 
     @Test
     void timeoutExpiresAtItsDeadlineWithTimeoutErrorCausedByTheCancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(5.0);
             TimeoutError e = assertThrows(TimeoutError.class, () -> t.run(() -> Asyncio.sleep(60)));
             assertEquals(5.0, now());
@@ -23,7 +23,7 @@ class TimeoutTest {
 
     @Test
     void timeoutAtExpiresAtTheGivenLoopTime() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Asyncio.sleep(1);
             double deadline = now() + 2.5;
             Timeout t = Asyncio.timeoutAt(deadline);
@@ -35,7 +35,7 @@ class TimeoutTest {
 
     @Test
     void timeoutWithDurationExpiresAfterThatDuration() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             assertThrows(TimeoutError.class, () -> Asyncio.timeout(Duration.ofMillis(1500), () -> Asyncio.sleep(60)));
             assertEquals(1.5, now());
         });
@@ -43,7 +43,7 @@ class TimeoutTest {
 
     @Test
     void bodyFinishingInTimeReturnsItsResultAndDeadlineStaysAhead() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(10);
             int r = t.run(() -> Asyncio.sleep(1, 7));
             assertEquals(7, r);
@@ -55,7 +55,7 @@ class TimeoutTest {
 
     @Test
     void runnableBodyRunsUnderTheDeadline() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             List<String> log = new ArrayList<>();
             Asyncio.timeout(2.0, () -> {
                 Asyncio.sleep(1);
@@ -71,7 +71,7 @@ class TimeoutTest {
 
     @Test
     void bodySeesCancelledErrorBeforeTheBlockRaisesTimeoutError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             boolean[] cancelled = {false};
             assertThrows(TimeoutError.class, () -> Asyncio.timeout(0.5, () -> {
                 try {
@@ -87,7 +87,7 @@ class TimeoutTest {
 
     @Test
     void nestedTimeoutsWithTheSameDeadlineRaiseTimeoutErrorOnlyFromTheOutermost() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             double deadline = now() + 1;
             Timeout outer = Asyncio.timeoutAt(deadline);
             Timeout inner = Asyncio.timeoutAt(deadline);
@@ -109,7 +109,7 @@ class TimeoutTest {
 
     @Test
     void innerTimeoutFiringFirstIsCaughtAndTheOuterBlockContinues() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout outer = Asyncio.timeout(10);
             String r = outer.run(() -> {
                 assertThrows(TimeoutError.class, () -> Asyncio.timeout(1, () -> Asyncio.sleep(5)));
@@ -126,7 +126,7 @@ class TimeoutTest {
 
     @Test
     void outerTimeoutFiringFirstPassesThroughTheInnerTimeoutAsCancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout inner = Asyncio.timeout(10);
             assertThrows(TimeoutError.class, () -> Asyncio.timeout(1, () -> inner.run(() -> Asyncio.sleep(5))));
             assertFalse(inner.expired());
@@ -136,7 +136,7 @@ class TimeoutTest {
 
     @Test
     void outerTimeoutStopsWorkAfterAnInnerTimeoutWasCaught() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             assertThrows(TimeoutError.class, () -> Asyncio.timeout(3, () -> {
                 assertThrows(TimeoutError.class, () -> Asyncio.timeout(1, () -> Asyncio.sleep(10)));
                 Asyncio.sleep(10);
@@ -147,7 +147,7 @@ class TimeoutTest {
 
     @Test
     void nullDelayNeverExpires() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout((Duration) null);
             assertNull(t.when());
             t.run(() -> Asyncio.sleep(3600));
@@ -158,7 +158,7 @@ class TimeoutTest {
 
     @Test
     void timeoutAtNullNeverExpires() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeoutAt(null);
             t.run(() -> Asyncio.sleep(100));
             assertFalse(t.expired());
@@ -168,7 +168,7 @@ class TimeoutTest {
 
     @Test
     void zeroDelayExpiresOnTheNextLoopIteration() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(0);
             assertThrows(TimeoutError.class, () -> t.run(() -> Asyncio.sleep(10)));
             assertTrue(t.expired());
@@ -179,7 +179,7 @@ class TimeoutTest {
 
     @Test
     void zeroDelayInterruptsEvenASleepOfZero() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(0);
             assertThrows(TimeoutError.class, () -> t.run(() -> Asyncio.sleep(0)));
             assertTrue(t.expired());
@@ -188,7 +188,7 @@ class TimeoutTest {
 
     @Test
     void deadlineInThePastExpiresOnTheNextLoopIteration() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Asyncio.sleep(20);
             Timeout t = Asyncio.timeout(-11);
             assertEquals(9.0, t.when());
@@ -199,7 +199,7 @@ class TimeoutTest {
 
     @Test
     void foreignExceptionPassesThroughAnUnexpiredTimeout() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(1);
             IllegalStateException boom = new IllegalStateException("boom");
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.run(() -> {
@@ -213,7 +213,7 @@ class TimeoutTest {
 
     @Test
     void checkedExceptionOfTheBodyPropagatesUnchanged() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             java.io.IOException io = new java.io.IOException("disk");
             Throwable e = assertThrows(java.io.IOException.class, () -> Asyncio.timeout(1, () -> {
                 throw io;
@@ -224,7 +224,7 @@ class TimeoutTest {
 
     @Test
     void exceptionRaisedWhileExpiringPropagatesWithASuppressedTimeoutError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             ArithmeticException e = assertThrows(ArithmeticException.class, () -> Asyncio.timeout(0.5, () -> {
                 try {
                     Asyncio.sleep(1);
@@ -240,7 +240,7 @@ class TimeoutTest {
 
     @Test
     void cancellationFromOutsideWithoutExpiryStaysACancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(10);
             assertThrows(CancelledError.class, () -> t.run(() -> {
                 Asyncio.currentTask().cancel();
@@ -253,7 +253,7 @@ class TimeoutTest {
 
     @Test
     void timeoutFiringTogetherWithAnOutsideCancellationLetsTheCancellationWin() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Timeout[] timeout = new Timeout[1];
             Task<Void> task = Asyncio.createTask(() -> {
@@ -272,7 +272,7 @@ class TimeoutTest {
 
     @Test
     void taskThatHandlesTheTimeoutIsNotCancelled() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<String> task = Asyncio.createTask(() -> {
                 assertThrows(TimeoutError.class, () -> Asyncio.timeout(0.001, () -> Asyncio.sleep(10)));
                 Asyncio.sleep(1);
@@ -286,7 +286,7 @@ class TimeoutTest {
 
     @Test
     void bodyThatSwallowsTheExpiryCancellationReturnsItsValue() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(1);
             int r = t.run(() -> {
                 try {
@@ -304,7 +304,7 @@ class TimeoutTest {
 
     @Test
     void rescheduleMovesTheDeadlineLaterOrRemovesIt() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Timeout t = Asyncio.timeoutAt(10.0);
             Future<Timeout> entered = loop.createFuture();
@@ -329,7 +329,7 @@ class TimeoutTest {
 
     @Test
     void rescheduleInsideTheBlockExpiresAtTheNewDeadline() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(100);
             assertThrows(TimeoutError.class, () -> t.run(() -> {
                 Asyncio.sleep(1);
@@ -342,7 +342,7 @@ class TimeoutTest {
 
     @Test
     void rescheduleToThePastExpiresOnTheNextLoopIteration() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Asyncio.sleep(5);
             Timeout t = Asyncio.timeout(100);
             assertThrows(TimeoutError.class, () -> t.run(() -> {
@@ -356,7 +356,7 @@ class TimeoutTest {
 
     @Test
     void rescheduleIsRejectedOutsideTheActiveBlock() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout notEntered = Asyncio.timeout(1);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> notEntered.reschedule(2.0));
             assertTrue(e.getMessage().contains("has not been entered"), e.getMessage());
@@ -382,7 +382,7 @@ class TimeoutTest {
 
     @Test
     void timeoutCannotBeEnteredTwice() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(1);
             t.run(() -> {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.run(() -> null));
@@ -395,7 +395,7 @@ class TimeoutTest {
 
     @Test
     void timeoutOutsideATaskIsRejectedAndStaysUnentered() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Timeout t = Asyncio.timeout(1);
             Future<Throwable> outcome = loop.createFuture();
@@ -417,7 +417,7 @@ class TimeoutTest {
 
     @Test
     void nanDeadlinesAreRejectedNamingTheArgument() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.timeout(Double.NaN));
             assertTrue(e.getMessage().contains("delaySeconds") && e.getMessage().contains("NaN"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Asyncio.timeoutAt(Double.NaN));
@@ -432,7 +432,7 @@ class TimeoutTest {
 
     @Test
     void timeoutAfterACaughtCancellationStillRaisesTimeoutError() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             try {
                 Asyncio.currentTask().cancel();
                 Asyncio.sleep(1);
@@ -447,7 +447,7 @@ class TimeoutTest {
 
     @Test
     void cancellationInsideATimeoutAfterACaughtCancellationStaysACancellation() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             try {
                 Asyncio.currentTask().cancel();
                 Asyncio.sleep(1);
@@ -464,7 +464,7 @@ class TimeoutTest {
 
     @Test
     void timeoutInsideTheCleanupOfAnExpiredTimeoutWorks() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             TimeoutError outer = assertThrows(TimeoutError.class, () -> Asyncio.timeout(1, () -> {
                 try {
                     Asyncio.sleep(10);
@@ -480,7 +480,7 @@ class TimeoutTest {
 
     @Test
     void firedTimeoutWithdrawsItsCancellationRequest() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Task<?> self = Asyncio.currentTask();
             assertThrows(TimeoutError.class, () -> Asyncio.timeout(1, () -> Asyncio.sleep(2)));
             assertEquals(0, self.cancelling());
@@ -491,7 +491,7 @@ class TimeoutTest {
 
     @Test
     void expiredTimeoutDoesNotFireAgainAfterTheBlock() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout(5);
             t.run(() -> Asyncio.sleep(1));
             Asyncio.sleep(10);
@@ -502,7 +502,7 @@ class TimeoutTest {
 
     @Test
     void toStringShowsTheStateAsAsyncioReprDoes() {
-        VirtualTime.run(() -> {
+        TestLoops.runVirtual(() -> {
             Timeout active = Asyncio.timeout(10);
             assertEquals("Timeout[created]", active.toString());
             active.run(() -> assertEquals("Timeout[active when=10.0]", active.toString()));
