@@ -496,13 +496,16 @@ public final class Asyncio {
         EventLoop loop = null;
         Future<?>[] children = new Future<?>[aws.length];
         List<Future<?>> distinct = new ArrayList<>(aws.length);
-        IdentityHashMap<Object, Future<?>> byArgument = new IdentityHashMap<>();
+        // Few arguments are compared pairwise; a map pays off only for many.
+        IdentityHashMap<Object, Future<?>> byArgument = aws.length > 8 ? new IdentityHashMap<>(aws.length) : null;
         for (int i = 0; i < aws.length; i++) {
-            Future<?> f = byArgument.get(aws[i]);
+            Future<?> f = alreadyGiven(aws, children, i, byArgument);
             if (f == null) {
-                f = futureOn(aws[i], loop, name + "[" + i + "]");
+                f = futureOn(aws[i], loop, name, i);
                 loop = f.loop;
-                byArgument.put(aws[i], f);
+                if (byArgument != null) {
+                    byArgument.put(aws[i], f);
+                }
                 distinct.add(f);
             }
             children[i] = f;
@@ -510,13 +513,26 @@ public final class Asyncio {
         return GatheringFuture.of(loop, children, distinct, returnExceptions);
     }
 
-    /** {@code aw} as a future of {@code loop} (null: any loop; new tasks go to the current loop). */
-    private static Future<?> futureOn(Object aw, EventLoop loop, String name) {
+    /** The future made for an earlier argument identical to {@code aws[i]}, or null. */
+    private static Future<?> alreadyGiven(Object[] aws, Future<?>[] children, int i, IdentityHashMap<Object, Future<?>> byArgument) {
+        if (byArgument != null) {
+            return byArgument.get(aws[i]);
+        }
+        for (int j = 0; j < i; j++) {
+            if (aws[j] == aws[i]) {
+                return children[j];
+            }
+        }
+        return null;
+    }
+
+    /** {@code aws[index]} as a future of {@code loop} (null: any loop; new tasks go to the current loop). */
+    private static Future<?> futureOn(Object aw, EventLoop loop, String name, int index) {
         if (aw == null) {
-            throw new NullPointerException(name + " is null");
+            throw new NullPointerException(argumentName(name, index) + " is null");
         }
         if (aw instanceof Future<?> f) {
-            requireLoop(f, loop, name);
+            requireLoop(f, loop, name, index);
             return f;
         }
         EventLoop target = loop != null ? loop : getEventLoop();
@@ -529,14 +545,20 @@ public final class Asyncio {
         if (aw instanceof CompletionStage<?> s) {
             return wrapFuture(s, target);
         }
-        throw new IllegalArgumentException(name + " must be a Future, an AsyncCallable, an AsyncRunnable or a "
-                + "CompletionStage, got " + aw.getClass().getName());
+        throw new IllegalArgumentException(argumentName(name, index) + " must be a Future, an AsyncCallable, an "
+                + "AsyncRunnable or a CompletionStage, got " + aw.getClass().getName());
     }
 
-    private static void requireLoop(Future<?> f, EventLoop loop, String name) {
+    /** Rejects a future of another loop than {@code loop} (null: any), naming it as {@code name[index]}. */
+    private static void requireLoop(Future<?> f, EventLoop loop, String name, int index) {
         if (loop != null && f.loop != loop) {
-            throw new IllegalArgumentException(name + " belongs to a different event loop: " + f);
+            throw new IllegalArgumentException(argumentName(name, index) + " belongs to a different event loop: " + f);
         }
+    }
+
+    /** {@code name[index]}, or {@code name} for a negative index; built only for error messages. */
+    private static String argumentName(String name, int index) {
+        return index < 0 ? name : name + "[" + index + "]";
     }
 
     /** The distinct futures of {@code fs} in order, checked to be non-null and of {@code loop}. */
@@ -545,9 +567,9 @@ public final class Asyncio {
         int i = 0;
         for (F f : fs) {
             if (f == null) {
-                throw new NullPointerException(name + "[" + i + "] is null");
+                throw new NullPointerException(argumentName(name, i) + " is null");
             }
-            requireLoop(f, loop, name + "[" + i + "]");
+            requireLoop(f, loop, name, i);
             set.add(f);
             i++;
         }
@@ -734,7 +756,7 @@ public final class Asyncio {
     private static <T> T waitForFuture(Future<T> fut, long timeoutNanos) {
         Objects.requireNonNull(fut, "fut");
         EventLoop loop = EventLoop.running();
-        requireLoop(fut, loop, "fut");
+        requireLoop(fut, loop, "fut", -1);
         if (timeoutNanos == NO_TIMEOUT) {
             return fut.await();
         }

@@ -39,16 +39,16 @@ final class GatheringFuture<E> extends Future<List<E>> {
         GatheringFuture<E> outer = new GatheringFuture<>(loop, children, distinct.size(), returnExceptions);
         Consumer<Future<?>> callback = outer::childDone;
         Context context = loop.currentContext();
-        List<Future<?>> alreadyDone = new ArrayList<>();
         for (Future<?> f : distinct) {
-            if (f.done()) {
-                alreadyDone.add(f);
-            } else {
+            if (!f.done()) {
                 f.addDoneCallback(callback, context);
             }
         }
-        for (Future<?> f : alreadyDone) {
-            outer.childDone(f);
+        // Nothing runs in between, so the children done now are exactly those left without a callback.
+        for (Future<?> f : distinct) {
+            if (f.done()) {
+                outer.childDone(f);
+            }
         }
         return outer;
     }

@@ -45,8 +45,11 @@ public final class Timeout {
     }
 
     private State state = State.CREATED;
-    private Double when;
+    /** The deadline in loop nanoseconds; meaningless unless {@link #hasDeadline}. */
     private long whenNanos;
+    private boolean hasDeadline;
+    /** The deadline exactly as given in seconds, or null to report {@code whenNanos / 1e9}. */
+    private Double givenWhen;
     private EventLoop loop;
     private Task<?> task;
     private int cancellingAtEntry;
@@ -56,19 +59,21 @@ public final class Timeout {
 
     /** A timeout due at loop time {@code when} seconds, or never when null. */
     Timeout(Double when) {
-        this.when = when;
-        this.whenNanos = when == null ? 0 : EventLoop.secondsToNanos("when", when);
+        setDeadline(when);
     }
 
     /** A timeout due at loop time {@code whenNanos}, shown as {@code whenNanos / 1e9} seconds. */
     Timeout(long whenNanos) {
-        this.when = whenNanos / 1e9;
         this.whenNanos = whenNanos;
+        this.hasDeadline = true;
     }
 
     /** The deadline in loop time seconds (compare {@link EventLoop#time()}), or null if there is none. */
     public Double when() {
-        return when;
+        if (!hasDeadline) {
+            return null;
+        }
+        return givenWhen != null ? givenWhen : whenNanos / 1e9;
     }
 
     /**
@@ -86,10 +91,15 @@ public final class Timeout {
             }
             throw new IllegalStateException("Cannot change state of " + state.value + " Timeout");
         }
-        long nanos = when == null ? 0 : EventLoop.secondsToNanos("when", when);
-        this.when = when;
-        this.whenNanos = nanos;
+        setDeadline(when);
         schedule();
+    }
+
+    private void setDeadline(Double when) {
+        long nanos = when == null ? 0 : EventLoop.secondsToNanos("when", when);
+        this.whenNanos = nanos;
+        this.hasDeadline = when != null;
+        this.givenWhen = when;
     }
 
     /** Whether the deadline passed while the block ran (true from the moment it fired). */
@@ -177,17 +187,17 @@ public final class Timeout {
             handle.cancel();
             handle = null;
         }
-        if (when == null) {
+        if (!hasDeadline) {
             return;
         }
         if (onTimeout == null) {
             onTimeout = this::expire;
         }
-        long delay = whenNanos - loop.timeNanos();
-        if (delay <= 0) {
+        // callSoon, not a due timer: the expiry must run before the block resumes from a sleep(0).
+        if (whenNanos <= loop.timeNanos()) {
             handle = loop.callSoon(onTimeout);
         } else {
-            handle = loop.callLaterInternal(delay, onTimeout);
+            handle = loop.callAtInternal(whenNanos, onTimeout);
         }
     }
 
@@ -200,6 +210,6 @@ public final class Timeout {
     /** E.g. {@code Timeout[active when=5.0]}, {@code Timeout[expired]}: asyncio's repr. */
     @Override
     public String toString() {
-        return state == State.ENTERED ? "Timeout[active when=" + when + "]" : "Timeout[" + state.value + "]";
+        return state == State.ENTERED ? "Timeout[active when=" + when() + "]" : "Timeout[" + state.value + "]";
     }
 }

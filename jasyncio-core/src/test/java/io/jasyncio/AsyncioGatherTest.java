@@ -243,6 +243,28 @@ class AsyncioGatherTest {
     }
 
     @Test
+    void manyArgumentsWithRepeatsAreDeduplicatedToo() {
+        TestLoops.runVirtual(() -> {
+            int[] runs = new int[12];
+            List<AsyncCallable<Integer>> coros = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                int n = i;
+                coros.add(() -> {
+                    runs[n]++;
+                    return n;
+                });
+            }
+            List<Object> args = new ArrayList<>(coros);
+            args.add(coros.get(3));
+            args.add(coros.get(0));
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 3, 0), Asyncio.gather(args, false).await());
+            for (int r : runs) {
+                assertEquals(1, r);
+            }
+        });
+    }
+
+    @Test
     void coroutineGivenTwiceRunsOnceAsAsyncioDoesWithACoroutineObject() {
         TestLoops.runVirtual(() -> {
             int[] runs = {0};
