@@ -146,6 +146,27 @@ class TimeoutTest {
     }
 
     @Test
+    void timeoutsThatBothExpiredWhileTheLoopWasBusyRaiseOnlyFromTheOuter() {
+        TestLoops.runVirtual(() -> {
+            VirtualClock clock = (VirtualClock) Asyncio.getRunningLoop().clock();
+            Timeout inner = Asyncio.timeout(0.01);
+            boolean[] passedInner = {false};
+            assertThrows(TimeoutError.class, () -> Asyncio.timeout(0.1, () -> {
+                // The inner timeout lets the cancellation through: the outer one also asked for it.
+                inner.run(() -> {
+                    clock.advance(Duration.ofMillis(100));  // the loop is busy past both deadlines
+                    Asyncio.sleep(1);
+                });
+                passedInner[0] = true;
+            }));
+            assertFalse(passedInner[0]);
+            assertTrue(inner.expired());
+            assertEquals(0.1, now(), 1e-9);
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
     void nullDelayNeverExpires() {
         TestLoops.runVirtual(() -> {
             Timeout t = Asyncio.timeout((Duration) null);
