@@ -1,7 +1,12 @@
 package io.jasyncio;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -9,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -412,5 +418,513 @@ public final class Asyncio {
             throw new IllegalStateException(function + "() called outside a task");
         }
         return loop;
+    }
+
+    // ---------------------------------------------------------------- structured concurrency and time
+
+    /** The timeout argument meaning "no timeout" inside this block (real timeouts are saturated well above it). */
+    static final long NO_TIMEOUT = Long.MIN_VALUE;
+
+    /**
+     * A future of the results of {@code futures}, in argument order: asyncio's {@code gather}.
+     * Does not suspend; await the returned future. If any child fails (or is cancelled), the
+     * returned future fails at once with that child's exception (a {@link CancelledError} for a
+     * cancelled child, although the gather future itself is then not cancelled), and the other
+     * children keep running. A future given twice is awaited once and its result appears twice.
+     *
+     * <p><b>Cancellation.</b> Cancelling the returned future cancels every child that is not done
+     * (and returns whether any accepted); the future then completes, once all children are done,
+     * with {@link CancelledError}. So cancelling a task that awaits a gather cancels the children.
+     * To let children survive, {@link #shield} them.
+     *
+     * <p>With no argument, returns a completed future of an empty list, on the current loop
+     * ({@link #getEventLoop()}).
+     *
+     * @throws NullPointerException if an argument is null, naming its position
+     * @throws IllegalArgumentException if the futures belong to different loops
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")  // the array is only read
+    public static <T> Future<List<T>> gather(Future<? extends T>... futures) {
+        Objects.requireNonNull(futures, "futures");
+        return gatherAll(futures, "futures", false);
+    }
+
+    /**
+     * As {@link #gather(Future[])} for coroutines, each started as a task of the current loop
+     * ({@link #getEventLoop()}) in argument order: asyncio's {@code gather(coro(), ...)}. The same
+     * {@link AsyncCallable} instance given twice runs once, as asyncio runs a coroutine object
+     * given twice once.
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")  // the array is only read
+    public static <T> Future<List<T>> gather(AsyncCallable<? extends T>... coros) {
+        Objects.requireNonNull(coros, "coros");
+        return gatherAll(coros, "coros", false);
+    }
+
+    /** As {@link #gather(Future[])} for a collection of futures: a {@code List<Task<T>>} gives a {@code List<T>}. */
+    public static <T> Future<List<T>> gather(Collection<? extends Future<? extends T>> futures) {
+        Objects.requireNonNull(futures, "futures");
+        return gatherAll(futures.toArray(), "futures", false);
+    }
+
+    /**
+     * asyncio's {@code gather(*aws, return_exceptions=...)} for any mix of awaitables: a
+     * {@link Future} is used as it is; an {@link AsyncCallable} or {@link AsyncRunnable} is
+     * started as a task and a {@link CompletionStage} wrapped, on the loop of the first future
+     * given (else the current loop). With {@code returnExceptions} false this is
+     * {@link #gather(Future[])}. With it true no child failure fails the gather: each failed
+     * child's exception (a new {@link CancelledError} carrying the cancel message for a cancelled
+     * child) takes its place in the list, and the future completes when all children are done.
+     * Cancelling the returned future still makes it raise {@link CancelledError}.
+     *
+     * @throws NullPointerException if an element is null, naming its position
+     * @throws IllegalArgumentException for an element of another type, or futures of different loops
+     */
+    public static Future<List<Object>> gather(Collection<?> aws, boolean returnExceptions) {
+        Objects.requireNonNull(aws, "aws");
+        return gatherAll(aws.toArray(), "aws", returnExceptions);
+    }
+
+    private static <E> Future<List<E>> gatherAll(Object[] aws, String name, boolean returnExceptions) {
+        if (aws.length == 0) {
+            Future<List<E>> outer = getEventLoop().createFuture();
+            outer.setResult(new ArrayList<>());
+            return outer;
+        }
+        EventLoop loop = null;
+        Future<?>[] children = new Future<?>[aws.length];
+        List<Future<?>> distinct = new ArrayList<>(aws.length);
+        // Few arguments are compared pairwise; a map pays off only for many.
+        IdentityHashMap<Object, Future<?>> byArgument = aws.length > 8 ? new IdentityHashMap<>(aws.length) : null;
+        for (int i = 0; i < aws.length; i++) {
+            Future<?> f = alreadyGiven(aws, children, i, byArgument);
+            if (f == null) {
+                f = futureOn(aws[i], loop, name, i);
+                loop = f.loop;
+                if (byArgument != null) {
+                    byArgument.put(aws[i], f);
+                }
+                distinct.add(f);
+            }
+            children[i] = f;
+        }
+        return GatheringFuture.of(loop, children, distinct, returnExceptions);
+    }
+
+    /** The future made for an earlier argument identical to {@code aws[i]}, or null. */
+    private static Future<?> alreadyGiven(Object[] aws, Future<?>[] children, int i, IdentityHashMap<Object, Future<?>> byArgument) {
+        if (byArgument != null) {
+            return byArgument.get(aws[i]);
+        }
+        for (int j = 0; j < i; j++) {
+            if (aws[j] == aws[i]) {
+                return children[j];
+            }
+        }
+        return null;
+    }
+
+    /** {@code aws[index]} as a future of {@code loop} (null: any loop; new tasks go to the current loop). */
+    private static Future<?> futureOn(Object aw, EventLoop loop, String name, int index) {
+        if (aw == null) {
+            throw new NullPointerException(argumentName(name, index) + " is null");
+        }
+        if (aw instanceof Future<?> f) {
+            requireLoop(f, loop, name, index);
+            return f;
+        }
+        EventLoop target = loop != null ? loop : getEventLoop();
+        if (aw instanceof AsyncCallable<?> c) {
+            return target.createTask(c);
+        }
+        if (aw instanceof AsyncRunnable r) {
+            return target.createTask(r);
+        }
+        if (aw instanceof CompletionStage<?> s) {
+            return wrapFuture(s, target);
+        }
+        throw new IllegalArgumentException(argumentName(name, index) + " must be a Future, an AsyncCallable, an "
+                + "AsyncRunnable or a CompletionStage, got " + aw.getClass().getName());
+    }
+
+    /** Rejects a future of another loop than {@code loop} (null: any), naming it as {@code name[index]}. */
+    private static void requireLoop(Future<?> f, EventLoop loop, String name, int index) {
+        if (loop != null && f.loop != loop) {
+            throw new IllegalArgumentException(argumentName(name, index) + " belongs to a different event loop: " + f);
+        }
+    }
+
+    /** {@code name[index]}, or {@code name} for a negative index; built only for error messages. */
+    private static String argumentName(String name, int index) {
+        return index < 0 ? name : name + "[" + index + "]";
+    }
+
+    /** The distinct futures of {@code fs} in order, checked to be non-null and of {@code loop}. */
+    private static <F extends Future<?>> Set<F> distinctFutures(Collection<? extends F> fs, EventLoop loop, String name) {
+        Set<F> set = new LinkedHashSet<>();
+        int i = 0;
+        for (F f : fs) {
+            if (f == null) {
+                throw new NullPointerException(argumentName(name, i) + " is null");
+            }
+            requireLoop(f, loop, name, i);
+            set.add(f);
+            i++;
+        }
+        return set;
+    }
+
+    /** As {@link #wait(Collection, Duration, ReturnWhen)} with no timeout, returning when all are done. */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs) {
+        return waitNanos(fs, NO_TIMEOUT, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** As {@link #wait(Collection, Duration, ReturnWhen)} with no timeout. */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, ReturnWhen returnWhen) {
+        return waitNanos(fs, NO_TIMEOUT, returnWhen);
+    }
+
+    /**
+     * As {@link #wait(Collection, Duration, ReturnWhen)} with a timeout in seconds (zero or less:
+     * return after one loop iteration).
+     *
+     * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN, or see the Duration form
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, double timeoutSeconds,
+            ReturnWhen returnWhen) {
+        return waitNanos(fs, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds), returnWhen);
+    }
+
+    /**
+     * Suspends until {@code returnWhen} is met or {@code timeout} (null: none) passes, then returns
+     * which of {@code fs} are done and which are pending: asyncio's {@code wait}. Never cancels
+     * the futures, on timeout or otherwise, and never raises their exceptions (nor
+     * {@link TimeoutError}). Always suspends at least once, even if every future is done.
+     * Duplicates count once.
+     *
+     * <p><b>Cancellation.</b> Cancelling the waiting task raises {@link CancelledError} here and
+     * leaves the futures running.
+     *
+     * @throws IllegalArgumentException if {@code fs} is empty (asyncio's ValueError) or holds a
+     *     future of another loop
+     * @throws NullPointerException if {@code fs}, an element or {@code returnWhen} is null
+     * @throws IllegalStateException if called outside a task
+     */
+    public static <F extends Future<?>> WaitResult<F> wait(Collection<? extends F> fs, Duration timeout,
+            ReturnWhen returnWhen) {
+        return waitNanos(fs, timeout == null ? NO_TIMEOUT : EventLoop.saturatedNanos(timeout), returnWhen);
+    }
+
+    private static <F extends Future<?>> WaitResult<F> waitNanos(Collection<? extends F> fs, long timeoutNanos,
+            ReturnWhen returnWhen) {
+        Objects.requireNonNull(fs, "fs");
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        if (fs.isEmpty()) {
+            throw new IllegalArgumentException("fs must not be empty (Set of Tasks/Futures is empty): " + fs);
+        }
+        EventLoop loop = EventLoop.running();
+        Set<F> futures = distinctFutures(fs, loop, "fs");
+        Future<Void> waiter = new Future<>(loop);
+        Runnable release = () -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        };
+        TimerHandle timer = timeoutNanos == NO_TIMEOUT ? null : loop.callLaterInternal(timeoutNanos, release);
+        int[] remaining = {futures.size()};
+        Consumer<Future<?>> onCompletion = f -> {
+            remaining[0]--;
+            if (remaining[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
+                    || (returnWhen == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
+                if (timer != null) {
+                    timer.cancel();
+                }
+                release.run();
+            }
+        };
+        Context context = loop.currentContext();
+        for (F f : futures) {
+            f.addDoneCallback(onCompletion, context);
+        }
+        try {
+            waiter.await();
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+            for (F f : futures) {
+                f.removeDoneCallback(onCompletion);
+            }
+        }
+        Set<F> done = new LinkedHashSet<>();
+        Set<F> pending = new LinkedHashSet<>();
+        for (F f : futures) {
+            (f.done() ? done : pending).add(f);
+        }
+        return new WaitResult<>(Collections.unmodifiableSet(done), Collections.unmodifiableSet(pending));
+    }
+
+    /**
+     * The futures of {@code fs} in completion order, each once: asyncio's {@code as_completed}.
+     * See {@link AsCompleted} for its two forms. Does not suspend. Watches the futures from now on,
+     * on the current loop ({@link #getEventLoop()}); duplicates count once.
+     *
+     * @throws NullPointerException if {@code fs} or an element is null
+     * @throws IllegalArgumentException if a future belongs to another loop
+     * @throws IllegalStateException if there is no current loop
+     */
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> fs) {
+        return asCompletedNanos(fs, NO_TIMEOUT);
+    }
+
+    /**
+     * As {@link #asCompleted(Collection)} with a deadline {@code timeoutSeconds} from now, after
+     * which each remaining wait throws {@link TimeoutError}.
+     *
+     * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN
+     */
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> fs, double timeoutSeconds) {
+        return asCompletedNanos(fs, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds));
+    }
+
+    /** As {@link #asCompleted(Collection, double)} with a {@link Duration} (null: no timeout). */
+    public static <T> AsCompleted<T> asCompleted(Collection<? extends Future<T>> fs, Duration timeout) {
+        return asCompletedNanos(fs, timeout == null ? NO_TIMEOUT : EventLoop.saturatedNanos(timeout));
+    }
+
+    private static <T> AsCompleted<T> asCompletedNanos(Collection<? extends Future<T>> fs, long timeoutNanos) {
+        Objects.requireNonNull(fs, "fs");
+        EventLoop loop = getEventLoop();
+        return new AsCompleted<>(loop, distinctFutures(fs, loop, "fs"), timeoutNanos);
+    }
+
+    /**
+     * Waits for {@code fut} with a timeout and returns its result: asyncio's {@code wait_for}
+     * (3.12 semantics, built on {@link #timeout}). If the timeout passes first, cancels
+     * {@code fut}, waits until it is really done, and throws {@link TimeoutError} (whose cause is
+     * the cancellation). If {@code fut} handles the cancellation by returning a result, that result
+     * is returned instead. With {@code timeoutSeconds <= 0}, a future already done returns its
+     * result at once; otherwise it is cancelled and waited for as on expiry.
+     *
+     * <p><b>Cancellation.</b> Cancelling the waiting task cancels {@code fut} too (as awaiting it
+     * does) and raises {@link CancelledError}.
+     *
+     * @throws TimeoutError if the timeout passed
+     * @throws CancelledError if the waiting task was cancelled, or {@code fut} was cancelled by others
+     * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN, or {@code fut} belongs to another loop
+     * @throws IllegalStateException if called outside a task
+     * @throws Throwable the exception of {@code fut}, unchanged
+     */
+    public static <T> T waitFor(Future<T> fut, double timeoutSeconds) {
+        return waitForFuture(fut, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds));
+    }
+
+    /** As {@link #waitFor(Future, double)} with a {@link Duration}; null waits without a timeout. */
+    public static <T> T waitFor(Future<T> fut, Duration timeout) {
+        return waitForFuture(fut, timeout == null ? NO_TIMEOUT : EventLoop.saturatedNanos(timeout));
+    }
+
+    /**
+     * As {@link #waitFor(Future, double)} for a coroutine. With a positive timeout (or none) the
+     * coroutine runs inline in the current task, as {@code await coro()} does, and the expiry
+     * cancels the current task's wait inside it. With {@code timeoutSeconds <= 0} it is made a
+     * task that is cancelled before it starts (unless an eager task factory finishes it at once).
+     */
+    public static <T> T waitFor(AsyncCallable<T> coro, double timeoutSeconds) {
+        return waitForCoroutine(coro, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds));
+    }
+
+    /** As {@link #waitFor(AsyncCallable, double)} with a {@link Duration}; null waits without a timeout. */
+    public static <T> T waitFor(AsyncCallable<T> coro, Duration timeout) {
+        return waitForCoroutine(coro, timeout == null ? NO_TIMEOUT : EventLoop.saturatedNanos(timeout));
+    }
+
+    /** As {@link #waitFor(AsyncCallable, double)} for a coroutine without a result. */
+    public static void waitFor(AsyncRunnable coro, double timeoutSeconds) {
+        Objects.requireNonNull(coro, "coro");
+        waitFor(coro.asCallable(), timeoutSeconds);
+    }
+
+    /** As {@link #waitFor(AsyncCallable, Duration)} for a coroutine without a result. */
+    public static void waitFor(AsyncRunnable coro, Duration timeout) {
+        Objects.requireNonNull(coro, "coro");
+        waitFor(coro.asCallable(), timeout);
+    }
+
+    private static <T> T waitForFuture(Future<T> fut, long timeoutNanos) {
+        Objects.requireNonNull(fut, "fut");
+        EventLoop loop = EventLoop.running();
+        requireLoop(fut, loop, "fut", -1);
+        if (timeoutNanos == NO_TIMEOUT) {
+            return fut.await();
+        }
+        if (timeoutNanos <= 0) {
+            return expireNow(fut);
+        }
+        return new Timeout(loop.timeNanos() + timeoutNanos).run(fut::await);
+    }
+
+    private static <T> T waitForCoroutine(AsyncCallable<T> coro, long timeoutNanos) {
+        Objects.requireNonNull(coro, "coro");
+        EventLoop loop = EventLoop.running();
+        if (timeoutNanos == NO_TIMEOUT) {
+            return new Timeout((Double) null).run(coro);
+        }
+        if (timeoutNanos <= 0) {
+            return expireNow(loop.createTask(coro));
+        }
+        return new Timeout(loop.timeNanos() + timeoutNanos).run(coro);
+    }
+
+    /** wait_for with a timeout already passed: a done future keeps its outcome, others are cancelled. */
+    private static <T> T expireNow(Future<T> fut) {
+        if (fut.done()) {
+            return fut.result();
+        }
+        cancelAndWait(fut);
+        try {
+            return fut.result();
+        } catch (CancelledError e) {
+            TimeoutError timeout = new TimeoutError();
+            timeout.initCause(e);
+            throw timeout;
+        }
+    }
+
+    /** Cancels {@code fut} and waits for it without awaiting it, so this wait stays cancellable. */
+    private static void cancelAndWait(Future<?> fut) {
+        EventLoop loop = fut.loop;
+        Future<Void> waiter = new Future<>(loop);
+        Consumer<Future<?>> release = f -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        };
+        fut.addDoneCallback(release, loop.currentContext());
+        try {
+            fut.cancel();
+            waiter.await();
+        } finally {
+            fut.removeDoneCallback(release);
+        }
+    }
+
+    /**
+     * A {@link Timeout} due {@code delaySeconds} of loop time from now (zero or less: at once):
+     * asyncio's {@code timeout(delay)}. Apply it with {@link Timeout#run(AsyncCallable)}, or use
+     * {@link #timeout(double, AsyncCallable)}. Does not suspend.
+     *
+     * @throws IllegalArgumentException if {@code delaySeconds} is NaN
+     * @throws IllegalStateException if no loop is running
+     */
+    public static Timeout timeout(double delaySeconds) {
+        EventLoop loop = EventLoop.running();
+        return new Timeout(loop.timeNanos() + EventLoop.secondsToNanos("delaySeconds", delaySeconds));
+    }
+
+    /** As {@link #timeout(double)} with a {@link Duration}; null makes a timeout that never expires. */
+    public static Timeout timeout(Duration delay) {
+        EventLoop loop = EventLoop.running();
+        return delay == null ? new Timeout((Double) null) : new Timeout(loop.timeNanos() + EventLoop.saturatedNanos(delay));
+    }
+
+    /**
+     * A {@link Timeout} due at loop time {@code when} seconds (compare {@link EventLoop#time()}),
+     * or never when null: asyncio's {@code timeout_at(when)}. Does not suspend.
+     *
+     * @throws IllegalArgumentException if {@code when} is NaN
+     */
+    public static Timeout timeoutAt(Double when) {
+        return new Timeout(when);
+    }
+
+    /**
+     * Runs {@code body} in the current task under a deadline {@code delaySeconds} from now:
+     * asyncio's {@code async with timeout(delay): ...}. Same as
+     * {@code timeout(delaySeconds).run(body)}; see {@link Timeout#run(AsyncCallable)}.
+     *
+     * @throws TimeoutError if the deadline passed and cancelled the body
+     */
+    public static <T> T timeout(double delaySeconds, AsyncCallable<T> body) {
+        return timeout(delaySeconds).run(body);
+    }
+
+    /** As {@link #timeout(double, AsyncCallable)} for a body without a result. */
+    public static void timeout(double delaySeconds, AsyncRunnable body) {
+        timeout(delaySeconds).run(body);
+    }
+
+    /** As {@link #timeout(double, AsyncCallable)} with a {@link Duration} (null: no deadline). */
+    public static <T> T timeout(Duration delay, AsyncCallable<T> body) {
+        return timeout(delay).run(body);
+    }
+
+    /** As {@link #timeout(Duration, AsyncCallable)} for a body without a result. */
+    public static void timeout(Duration delay, AsyncRunnable body) {
+        timeout(delay).run(body);
+    }
+
+    /** As {@link #timeout(double, AsyncCallable)} with a deadline at loop time {@code when} (null: none). */
+    public static <T> T timeoutAt(Double when, AsyncCallable<T> body) {
+        return timeoutAt(when).run(body);
+    }
+
+    /** As {@link #timeoutAt(Double, AsyncCallable)} for a body without a result. */
+    public static void timeoutAt(Double when, AsyncRunnable body) {
+        timeoutAt(when).run(body);
+    }
+
+    /**
+     * A future that follows {@code inner} but whose cancellation does not reach it: asyncio's
+     * {@code shield}. Returns {@code inner} itself if it is already done. Cancelling the returned
+     * future (for instance by cancelling the task awaiting it) cancels only the returned future;
+     * {@code inner} keeps running and its outcome stays available from {@code inner}:
+     *
+     * <pre>{@code
+     * try {
+     *     result = Asyncio.shield(task).await();
+     * } catch (CancelledError e) {
+     *     result = task.await();   // the task was not cancelled
+     * }
+     * }</pre>
+     *
+     * If {@code inner} is cancelled (by others), the returned future is cancelled too. Does not suspend.
+     */
+    public static <T> Future<T> shield(Future<T> inner) {
+        Objects.requireNonNull(inner, "inner");
+        if (inner.done()) {
+            return inner;
+        }
+        EventLoop loop = inner.loop;
+        Future<T> outer = new Future<>(loop);
+        Consumer<Future<T>> innerDone = f -> {
+            if (outer.cancelled()) {
+                if (!f.cancelled()) {
+                    f.exception();  // the outcome has no taker: mark it retrieved
+                }
+            } else if (f.cancelled()) {
+                outer.cancel();
+            } else if (f.exception() != null) {
+                outer.setAnyException(f.exception());
+            } else {
+                outer.setResult(f.result());
+            }
+        };
+        Context context = loop.currentContext();
+        inner.addDoneCallback(innerDone, context);
+        outer.addDoneCallback(f -> {
+            if (!inner.done()) {
+                inner.removeDoneCallback(innerDone);
+            }
+        }, context);
+        return outer;
+    }
+
+    /** As {@link #shield(Future)} for a coroutine, first started as a task of the current loop. */
+    public static <T> Future<T> shield(AsyncCallable<T> coro) {
+        Objects.requireNonNull(coro, "coro");
+        return shield(getEventLoop().createTask(coro));
     }
 }

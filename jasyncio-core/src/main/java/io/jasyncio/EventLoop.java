@@ -214,6 +214,11 @@ public class EventLoop implements AutoCloseable {
         return callAtNanos(clock.nanoTime() + Math.max(0, delayNanos), callback, null);
     }
 
+    /** Schedules a timer at loop time {@code whenNanos} without copying a context, nor reading the clock. */
+    TimerHandle callAtInternal(long whenNanos, Runnable callback) {
+        return callAtNanos(whenNanos, callback, null);
+    }
+
     private TimerHandle callAtNanos(long whenNanos, Runnable callback, Context context) {
         Objects.requireNonNull(callback, "callback");
         checkOpen();
@@ -1103,7 +1108,8 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    private static long secondsToNanos(String name, double seconds) {
+    /** {@code seconds} as nanoseconds, rounded up and saturated; rejects NaN naming {@code name}. */
+    static long secondsToNanos(String name, double seconds) {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException(name + " must be a number, not NaN");
         }

@@ -152,6 +152,15 @@ public class Future<T> {
         if (exception instanceof CancelledError) {
             throw new IllegalArgumentException("exception must not be a CancelledError, use cancel(): " + exception);
         }
+        setAnyException(exception);
+    }
+
+    /**
+     * Completes the future with any exception, a {@link CancelledError} included: asyncio's
+     * {@code gather()} finishes its future this way when a child was cancelled, so awaiting it
+     * raises CancelledError although the gather future itself is not cancelled.
+     */
+    final void setAnyException(Throwable exception) {
         checkPending();
         this.exception = exception;
         state = FINISHED;
