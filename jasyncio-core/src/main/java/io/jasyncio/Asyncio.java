@@ -40,7 +40,7 @@ public final class Asyncio {
      * pending and waits for them, shuts down the default executor, and closes the loop.
      *
      * @throws IllegalStateException if called while a loop is running on this thread
-     * @throws Throwable whatever {@code main} throws, unchanged (checked exceptions included)
+     * <p>Rethrows whatever {@code main} throws, unchanged (checked exceptions included)
      */
     public static <T> T run(AsyncCallable<T> main) {
         return run(main, null, null);
@@ -308,7 +308,7 @@ public final class Asyncio {
      * @return what {@code fn} returned
      * @throws CancelledError if the task is cancelled while waiting
      * @throws IllegalStateException if called outside a task, or after the loop's default executor was shut down
-     * @throws Throwable whatever {@code fn} threw, unchanged (checked exceptions included)
+     * <p>Rethrows whatever {@code fn} threw, unchanged (checked exceptions included)
      */
     public static <T> T toThread(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -376,7 +376,7 @@ public final class Asyncio {
      *
      * @throws CancelledError if the task or the stage is cancelled
      * @throws IllegalStateException if called outside a task
-     * @throws Throwable the stage's exception, unchanged: unwrapped from the
+     * <p>Rethrows the stage's exception, unchanged: unwrapped from the
      *     {@link CompletionException} that dependent stages add
      */
     public static <T> T await(CompletionStage<T> stage) {
@@ -715,7 +715,7 @@ public final class Asyncio {
      * @throws CancelledError if the waiting task was cancelled, or {@code fut} was cancelled by others
      * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN, or {@code fut} belongs to another loop
      * @throws IllegalStateException if called outside a task
-     * @throws Throwable the exception of {@code fut}, unchanged
+     * <p>Rethrows the exception of {@code fut}, unchanged
      */
     public static <T> T waitFor(Future<T> fut, double timeoutSeconds) {
         return waitForFuture(fut, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds));

@@ -94,7 +94,7 @@ public class Future<T> {
      *
      * @throws CancelledError if the future was cancelled
      * @throws InvalidStateError if the future is still pending
-     * @throws Throwable the future's exception, unchanged (checked exceptions included)
+     * <p>Rethrows the future's exception, unchanged (checked exceptions included)
      */
     public T result() {
         if (state == CANCELLED) {
@@ -178,7 +178,7 @@ public class Future<T> {
      *
      * @throws CancelledError if the future or the waiting task was cancelled
      * @throws IllegalStateException if called outside a task of this future's loop
-     * @throws Throwable the future's exception, unchanged
+     * <p>Rethrows the future's exception, unchanged
      */
     public T await() {
         if (state == PENDING) {

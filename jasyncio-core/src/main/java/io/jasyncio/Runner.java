@@ -54,7 +54,7 @@ public final class Runner implements AutoCloseable {
      * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual.
      *
      * @throws IllegalStateException if a loop is already running on this thread or the runner is closed
-     * @throws Throwable whatever {@code main} throws, unchanged
+     * <p>Rethrows whatever {@code main} throws, unchanged
      */
     public <T> T run(AsyncCallable<T> main) {
         return run(main, null);

@@ -116,7 +116,7 @@ public final class Timeout {
      * @throws CancelledError if the task was cancelled for another reason (from outside, or by an
      *     outer timeout)
      * @throws IllegalStateException if this timeout was already used, or if called outside a task
-     * @throws Throwable whatever {@code body} throws, unchanged; if the deadline had passed, the
+     * <p>Rethrows whatever {@code body} throws, unchanged; if the deadline had passed, the
      *     exception carries a suppressed {@link TimeoutError} saying so
      */
     public <T> T run(AsyncCallable<T> body) {
