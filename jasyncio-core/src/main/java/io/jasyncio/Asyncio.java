@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -37,7 +38,8 @@ public final class Asyncio {
     /**
      * Runs {@code main} on a new event loop and returns its result: asyncio's {@code asyncio.run}.
      * Creates the loop, runs {@code main} as a task until it is done, cancels the tasks left
-     * pending and waits for them, shuts down the default executor, and closes the loop.
+     * pending and waits for them, closes the async generators left unfinished, shuts down the
+     * default executor, and closes the loop.
      *
      * @throws IllegalStateException if called while a loop is running on this thread
      * <p>Rethrows whatever {@code main} throws, unchanged (checked exceptions included)
@@ -244,6 +246,139 @@ public final class Asyncio {
                 setResult(null);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- async iteration and generators
+
+    /**
+     * Creates an async generator running {@code body}: Python's call of an {@code async def}
+     * function containing {@code yield}. The body does not run until the generator is first
+     * iterated; see {@link AsyncGenerator} for the protocol.
+     *
+     * <pre>{@code
+     * AsyncGenerator<Integer> gen = Asyncio.generator(out -> {
+     *     for (int i = 0; i < 3; i++) {
+     *         Asyncio.sleep(0.1);
+     *         out.yield(i);
+     *     }
+     * });
+     * }</pre>
+     */
+    public static <T> AsyncGenerator<T> generator(AsyncGenerator.Body<T> body) {
+        return new AsyncGenerator<>(body);
+    }
+
+    /**
+     * Runs {@code block} inside {@code manager}: Python's {@code async with manager as value:}.
+     * Calls {@link AsyncContextManager#aenter()}, runs the block with its result, then calls
+     * {@link AsyncContextManager#aexit(Throwable)} with the block's exception or null. Suspends the
+     * task whenever the manager or the block does.
+     *
+     * @return the block's result, or null if the block threw and {@code aexit} suppressed it
+     * @throws Throwable the exception of {@code aenter} (the block and {@code aexit} then do not
+     *     run); else the exception {@code aexit} throws, which replaces the block's (the block's is
+     *     added to it as suppressed, unless it is its cause); else the block's exception unless
+     *     suppressed; all unchanged, checked ones included
+     */
+    public static <T, R> R with(AsyncContextManager<T> manager, AsyncContextManager.Block<? super T, ? extends R> block) {
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(block, "block");
+        T value;
+        try {
+            value = manager.aenter();
+        } catch (Exception e) {
+            throw Throwables.rethrow(e);
+        }
+        R result;
+        try {
+            result = block.run(value);
+        } catch (Throwable e) {
+            boolean suppress;
+            try {
+                suppress = manager.aexit(e);
+            } catch (Throwable replacement) {
+                if (replacement != e && replacement.getCause() != e) {
+                    replacement.addSuppressed(e);
+                }
+                throw Throwables.rethrow(replacement);
+            }
+            if (suppress) {
+                return null;
+            }
+            throw Throwables.rethrow(e);
+        }
+        try {
+            manager.aexit(null);
+        } catch (Exception e) {
+            throw Throwables.rethrow(e);
+        }
+        return result;
+    }
+
+    /**
+     * An async context manager made from a generator body that yields once: Python's
+     * {@code @contextlib.asynccontextmanager}. Entering runs the body to its yield and binds the
+     * yielded value; leaving resumes it after the yield, or, if the block threw, raises the block's
+     * exception at the yield, so a {@code try/finally} around the yield is the cleanup and a
+     * {@code catch} there may suppress the exception (by not rethrowing it). The manager is
+     * single-use, like the object Python's decorated function returns for each call.
+     *
+     * <pre>{@code
+     * AsyncContextManager<Connection> connection = Asyncio.asyncContextManager(out -> {
+     *     Connection c = pool.acquire();
+     *     try {
+     *         out.yield(c);
+     *     } finally {
+     *         pool.release(c);
+     *     }
+     * });
+     * Asyncio.with(connection, c -> c.query("select 1"));
+     * }</pre>
+     *
+     * <p>Entering fails with {@link IllegalStateException} "generator didn't yield" if the body
+     * returns without yielding; leaving fails with "generator didn't stop" if it yields twice.
+     */
+    public static <T> AsyncContextManager<T> asyncContextManager(AsyncGenerator.Body<T> body) {
+        return new GeneratorContextManager<>(body);
+    }
+
+    /**
+     * {@code source} as a {@link Flow.Publisher} for reactive code (Reactor, RxJava, the JDK's
+     * {@code HttpClient} body subscribers). It accepts one subscriber, from any thread; values are
+     * pulled from {@code source} by a task on the running loop only while the subscriber has
+     * unfilled demand ({@code request(n)}), so a slow subscriber holds the source back. Signals
+     * are delivered from that task, on the loop's thread, in the context of the subscribing code:
+     * a subscriber must not block in them. {@code cancel()} stops the pulling: a pull in progress
+     * is interrupted by cancelling the task, and {@code source} is closed if it is
+     * {@link AutoCloseable} (an {@link AsyncGenerator} is). A second subscriber gets
+     * {@code onError(IllegalStateException)}; a request of zero or less gets
+     * {@code onError(IllegalArgumentException)} (rule 3.9).
+     *
+     * @throws IllegalStateException if no loop is running on this thread
+     */
+    public static <T> Flow.Publisher<T> toPublisher(AsyncIterator<T> source) {
+        Objects.requireNonNull(source, "source");
+        return new IteratorPublisher<>(EventLoop.running(), source);
+    }
+
+    /**
+     * {@code publisher} read as an async generator: Python's {@code async for} over a reactive
+     * stream. Subscribes on the generator's first iteration and requests at most {@code prefetch}
+     * items ahead of the consumer (more as the consumer takes them), so a slow consumer slows the
+     * publisher down. The generator waits (suspending the task) for items, which may be signalled
+     * from any thread; the publisher's {@code onError} exception comes out of the iteration
+     * unchanged. Closing the generator, cancelling the iterating task, or dropping the generator
+     * cancels the subscription.
+     *
+     * @throws IllegalArgumentException if {@code prefetch} is not positive
+     */
+    public static <T> AsyncGenerator<T> fromPublisher(Flow.Publisher<? extends T> publisher, int prefetch) {
+        return new AsyncGenerator<>(new PublisherSource<>(publisher, prefetch));
+    }
+
+    /** As {@link #fromPublisher(Flow.Publisher, int)} with {@link Flow#defaultBufferSize()} as the prefetch. */
+    public static <T> AsyncGenerator<T> fromPublisher(Flow.Publisher<? extends T> publisher) {
+        return fromPublisher(publisher, Flow.defaultBufferSize());
     }
 
     // ---------------------------------------------------------------- futures

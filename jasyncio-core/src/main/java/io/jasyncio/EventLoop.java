@@ -88,6 +88,8 @@ public class EventLoop implements AutoCloseable {
     private Executor defaultExecutor;
     private boolean executorShutdownCalled;
     private boolean signalHandlersInstalled;
+    /** The async generators first iterated on this loop and not yet finished (asyncio's asyncgen hooks). */
+    final AsyncGenRegistry asyncgens = new AsyncGenRegistry(this);
 
     /** Creates a loop on the real clock; see {@link #newEventLoop()}. */
     public EventLoop() {
@@ -918,6 +920,24 @@ public class EventLoop implements AutoCloseable {
     /** A job counted by {@link #externalWorkStarted} is over, or nobody waits for it any more. */
     final void externalWorkDone() {
         externalWork.decrementAndGet();
+    }
+
+    // ---------------------------------------------------------------- async generators
+
+    /**
+     * Closes every async generator first iterated on this loop and not yet finished, each in its
+     * own task, and suspends the current task until all are closed: asyncio's
+     * {@code loop.shutdown_asyncgens()}. A generator whose closing fails is reported to the
+     * exception handler ("an error occurred during closing of asynchronous generator ..."). A
+     * generator first iterated after this call is still tracked, with a logged warning.
+     * Called by {@link Runner#close()} (and so by {@link Asyncio#run}) after cancelling the tasks.
+     *
+     * @throws CancelledError if the current task is cancelled while waiting; the closing tasks are
+     *     cancelled too
+     * @throws IllegalStateException if called outside a task of this loop
+     */
+    public void shutdownAsyncgens() {
+        asyncgens.shutdown();
     }
 
     // ---------------------------------------------------------------- signals
