@@ -30,6 +30,11 @@ final class AsyncGeneratorCore<T> implements Yielder<T> {
     private boolean closed;
     /** The loop whose tasks iterate the body: the body's thread joins it on the virtual-thread backend. */
     private EventLoop loop;
+    /**
+     * The context a {@link Context#run} inside the body had entered when the body last yielded,
+     * entered again when it resumes; null when the body runs in its consumer's context.
+     */
+    private Context bodyContext;
     /** The loop's record of this generator (firstiter hook), or null while not registered. */
     AsyncGenRegistry.Hook hook;
 
@@ -84,12 +89,17 @@ final class AsyncGeneratorCore<T> implements Yielder<T> {
         sent = send;
         thrownIn = throwIn;
         state = RUNNING;
+        // The body runs in its consumer's context (as in Python), or in one it entered itself.
+        Context consumerContext = running.swapContext(bodyContext);
         try {
             coroutine.resume();
         } finally {
+            Context atYield = running.swapContext(consumerContext);
             if (coroutine.isDone()) {
+                bodyContext = null;
                 finish(failure);
             } else {
+                bodyContext = atYield != consumerContext ? atYield : null;
                 state = SUSPENDED;
             }
         }

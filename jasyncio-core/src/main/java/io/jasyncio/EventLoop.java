@@ -355,10 +355,11 @@ public class EventLoop implements AutoCloseable {
         Task<?> previousTask = currentTask;
         Context previousContext = currentContext;
         currentTask = task;
-        currentContext = task.context;
+        currentContext = task.suspendedContext;
         try {
             task.step();
         } finally {
+            task.suspendedContext = currentContext;
             currentTask = previousTask;
             currentContext = previousContext;
         }

@@ -756,6 +756,26 @@ class AsyncGeneratorTest {
         assertEquals("set by body", seen);
     }
 
+    @Test
+    void contextEnteredInBodyAroundAYieldStaysWithTheBody() {
+        ContextVar<String> where = new ContextVar<>("where", "consumer");
+        List<String> log = run(() -> {
+            List<String> events = new ArrayList<>();
+            AsyncGenerator<Integer> gen = Asyncio.generator(out -> new Context().run(() -> {
+                where.set("body's own context");
+                out.yield(1);
+                events.add("body after yield sees " + where.get());
+            }));
+            gen.anext();
+            events.add("consumer sees " + where.get());
+            assertThrows(StopAsyncIteration.class, gen::anext);
+            events.add("consumer after end sees " + where.get());
+            return events;
+        });
+        assertEquals(List.of("consumer sees consumer", "body after yield sees body's own context",
+                "consumer after end sees consumer"), log);
+    }
+
     // ---------------------------------------------------------------- loop hooks
 
     @Test
