@@ -346,7 +346,9 @@ public final class Asyncio {
      * {@code source} as a {@link Flow.Publisher} for reactive code (Reactor, RxJava, the JDK's
      * {@code HttpClient} body subscribers). It accepts one subscriber, from any thread; values are
      * pulled from {@code source} by a task on the running loop only while the subscriber has
-     * unfilled demand ({@code request(n)}), so a slow subscriber holds the source back. Signals
+     * unfilled demand ({@code request(n)}), so a slow subscriber holds the source back; finding
+     * out that {@code source} has ended also takes a pull, so {@code onComplete} comes once the
+     * subscriber has demand beyond the last value. Signals
      * are delivered from that task, on the loop's thread, in the context of the subscribing code:
      * a subscriber must not block in them. {@code cancel()} stops the pulling: a pull in progress
      * is interrupted by cancelling the task, and {@code source} is closed if it is

@@ -49,13 +49,15 @@ final class IteratorPublisher<T> implements Flow.Publisher<T> {
         /** What the pump task is doing; tells a cancellation what to interrupt. */
         private enum Phase { WAITING_FOR_DEMAND, PULLING, SIGNALLING }
 
+        private static final long NO_BAD_REQUEST = 1;
+
         private final EventLoop loop;
         private final AsyncIterator<T> source;
         private final Flow.Subscriber<? super T> subscriber;
         private final AtomicLong demand = new AtomicLong();
         private volatile boolean cancelled;
-        /** A non-positive request, reported as the spec's rule 3.9 requires; 0 when none. */
-        private volatile long badRequest;
+        /** A non-positive request, reported as the spec's rule 3.9 requires; {@link #NO_BAD_REQUEST} when none. */
+        private volatile long badRequest = NO_BAD_REQUEST;
         /** True while the pump waits for demand: only then does a request need to wake it. */
         private volatile boolean waiting;
         // Loop thread only:
@@ -131,7 +133,7 @@ final class IteratorPublisher<T> implements Flow.Publisher<T> {
                 if (cancelled) {
                     return;
                 }
-                if (badRequest != 0) {
+                if (badRequest != NO_BAD_REQUEST) {
                     cancelled = true;
                     signal(() -> subscriber.onError(new IllegalArgumentException(
                             "a subscriber must request a positive number of items (rule 3.9): " + badRequest)));
@@ -161,13 +163,13 @@ final class IteratorPublisher<T> implements Flow.Publisher<T> {
         }
 
         private void awaitDemand() {
-            while (demand.get() == 0 && !cancelled && badRequest == 0) {
+            while (demand.get() == 0 && !cancelled && badRequest == NO_BAD_REQUEST) {
                 phase = Phase.WAITING_FOR_DEMAND;
                 Future<Void> f = loop.createFuture();
                 demandArrived = f;
                 waiting = true;
                 try {
-                    if (demand.get() == 0 && !cancelled && badRequest == 0) {
+                    if (demand.get() == 0 && !cancelled && badRequest == NO_BAD_REQUEST) {
                         f.await();
                     }
                 } finally {

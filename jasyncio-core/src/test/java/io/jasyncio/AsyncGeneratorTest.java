@@ -611,6 +611,47 @@ class AsyncGeneratorTest {
         assertEquals("no running event loop", assertThrows(IllegalStateException.class, gen::anext).getMessage());
     }
 
+    /** Hands a generator to {@link IteratedInInitializer} without initializing that class. */
+    static final class InitializerSource {
+        static AsyncGenerator<Integer> generator;
+
+        private InitializerSource() {
+        }
+    }
+
+    /** Its initializer iterates a generator: a stack the continuation backend cannot suspend. */
+    static final class IteratedInInitializer {
+        static final int FIRST = InitializerSource.generator.anext();
+
+        private IteratedInInitializer() {
+        }
+    }
+
+    @Test
+    void awaitInBodyThatCannotSuspendTheTaskFailsInTheBodyInsteadOfHanging() {
+        List<String> log = new ArrayList<>();
+        String backend = run(() -> {
+            InitializerSource.generator = Asyncio.generator(out -> {
+                try {
+                    Asyncio.sleep(0.1);
+                    out.yield(1);
+                } catch (io.jasyncio.internal.coro.PinnedSuspensionError e) {
+                    log.add("pinned");
+                    throw e;
+                }
+            });
+            try {
+                log.add("first " + IteratedInInitializer.FIRST);
+            } catch (ExceptionInInitializerError e) {
+                assertInstanceOf(io.jasyncio.internal.coro.PinnedSuspensionError.class, e.getCause());
+                log.add("initializer failed");
+            }
+            return Asyncio.getRunningLoop().backendName();
+        });
+        // Virtual threads can park inside a class initializer; a continuation cannot yield there.
+        assertEquals(backend.equals("virtual") ? List.of("first 1") : List.of("pinned", "initializer failed"), log);
+    }
+
     // ---------------------------------------------------------------- cancellation
 
     @Test
