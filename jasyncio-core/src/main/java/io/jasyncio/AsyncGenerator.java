@@ -102,8 +102,11 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
      *
      * @throws IllegalArgumentException if {@code value} is not null and the body has not started
      * @throws IllegalStateException if {@link #hasNext()} fetched a value not yet taken by
-     *     {@link #next()} (the body's pending yield has already been answered)
-     * @throws StopAsyncIteration, IllegalStateException, CancelledError, Throwable as {@link #anext()}
+     *     {@link #next()} (the body's pending yield has already been answered), or if the
+     *     generator is already running
+     * @throws StopAsyncIteration if the body returns instead of yielding
+     * @throws CancelledError if the task is cancelled while the body awaits
+     * @throws Throwable what the body throws, unchanged; see {@link #anext()}
      */
     public T asend(Object value) {
         checkNoLookahead("asend()");
@@ -174,7 +177,10 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
      * Whether the body yields another value: runs it to its next yield (suspending the task if it
      * awaits) and keeps the value for {@link #next()}. Returns false once the body has returned.
      *
-     * @throws IllegalStateException, CancelledError, Throwable as {@link #anext()}
+     * @throws IllegalStateException if the generator is already running, or if the body let a
+     *     {@link StopAsyncIteration} escape
+     * @throws CancelledError if the task is cancelled while the body awaits
+     * @throws Throwable what the body throws, unchanged (it is then finished)
      */
     @Override
     public boolean hasNext() {

@@ -57,10 +57,6 @@ final class AsyncGeneratorCore<T> implements Yielder<T> {
         return state == FINISHED;
     }
 
-    boolean isStarted() {
-        return state != CREATED;
-    }
-
     /**
      * Resumes the body with {@code send} as the result of its pending yield, or with
      * {@code throwIn} raised there, and runs it to its next yield or its end.

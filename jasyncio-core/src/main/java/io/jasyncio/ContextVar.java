@@ -162,7 +162,9 @@ public final class ContextVar<T> {
         /**
          * Resets the variable with this token: {@code var().reset(this)}.
          *
-         * @throws IllegalStateException, IllegalArgumentException as {@link ContextVar#reset}
+         * @throws IllegalStateException if the token was already used
+         * @throws IllegalArgumentException if the current context is not the one the token was
+         *     created in
          */
         @Override
         public void close() {

@@ -933,9 +933,12 @@ public class EventLoop implements AutoCloseable {
      * generator first iterated after this call is still tracked, with a logged warning.
      * Called by {@link Runner#close()} (and so by {@link Asyncio#run}) after cancelling the tasks.
      *
+     * <p>Must be called from a task of this loop, since it waits.
+     *
      * @throws CancelledError if the current task is cancelled while waiting; the closing tasks are
      *     cancelled too
-     * @throws IllegalStateException if called outside a task of this loop
+     * @throws IllegalStateException if there are generators to close and the caller is not a
+     *     task of this loop
      */
     public void shutdownAsyncgens() {
         asyncgens.shutdown();

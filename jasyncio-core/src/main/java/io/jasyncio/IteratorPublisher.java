@@ -27,21 +27,30 @@ final class IteratorPublisher<T> implements Flow.Publisher<T> {
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         if (!subscribed.compareAndSet(false, true)) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            subscriber.onError(new IllegalStateException(
+            reject(subscriber, new IllegalStateException(
                     "this publisher of an async iterator has a subscriber already: " + source));
             return;
         }
         Emission<T> emission = new Emission<>(loop, source, subscriber);
-        loop.callSoonThreadsafe(emission::start);
+        try {
+            loop.callSoonThreadsafe(emission::start);
+        } catch (IllegalStateException loopClosed) {
+            reject(subscriber, loopClosed);
+        }
+    }
+
+    /** Rule 1.9: a subscriber always gets onSubscribe first, even when it is refused. */
+    private static void reject(Flow.Subscriber<?> subscriber, Throwable reason) {
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        subscriber.onError(reason);
     }
 
     /** The subscription: demand from any thread, signals from one task on the loop. */
@@ -91,7 +100,7 @@ final class IteratorPublisher<T> implements Flow.Publisher<T> {
                 } while (!demand.compareAndSet(before, after));
             }
             if (waiting) {
-                loop.callSoonThreadsafe(this::wake);
+                wakeFromAnyThread();
             }
         }
 
@@ -101,7 +110,15 @@ final class IteratorPublisher<T> implements Flow.Publisher<T> {
                 return;
             }
             cancelled = true;
-            loop.callSoonThreadsafe(this::wake);
+            wakeFromAnyThread();
+        }
+
+        private void wakeFromAnyThread() {
+            try {
+                loop.callSoonThreadsafe(this::wake);
+            } catch (IllegalStateException loopClosed) {
+                // Nothing is left to wake: a request or cancel after the loop closed does nothing.
+            }
         }
 
         /** On the loop, while the pump is suspended: let it see new demand or a cancellation. */

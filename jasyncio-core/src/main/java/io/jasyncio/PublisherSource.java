@@ -102,12 +102,17 @@ final class PublisherSource<T> implements AsyncGenerator.Body<T>, Flow.Subscribe
 
     private void wakeBody() {
         Future<Void> f = waiter.getAndSet(null);
-        if (f != null) {
+        if (f == null) {
+            return;
+        }
+        try {
             loop.callSoonThreadsafe(() -> {
                 if (!f.done()) {
                     f.setResult(null);
                 }
             });
+        } catch (IllegalStateException loopClosed) {
+            // The consumer's loop is gone: no one is left to read the signal.
         }
     }
 

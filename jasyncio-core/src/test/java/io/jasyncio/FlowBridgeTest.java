@@ -309,6 +309,16 @@ class FlowBridgeTest {
     }
 
     @Test
+    void subscriberOfAPublisherWhoseLoopIsClosedGetsOnError() {
+        Flow.Publisher<Integer> orphan = run(() -> Asyncio.toPublisher(producing(1, new ArrayList<>())));
+        Recorder<Integer> sub = new Recorder<>();
+        orphan.subscribe(sub);
+        assertNotNull(sub.subscription);
+        assertInstanceOf(IllegalStateException.class, sub.error);
+        assertEquals("Event loop is closed", sub.error.getMessage());
+    }
+
+    @Test
     void toPublisherNeedsARunningLoop() {
         AsyncGenerator<Integer> gen = Asyncio.generator(out -> out.yield(1));
         assertEquals("no running event loop", assertThrows(IllegalStateException.class, () -> Asyncio.toPublisher(gen)).getMessage());
