@@ -606,6 +606,29 @@ class AsyncGeneratorTest {
     }
 
     @Test
+    void generatorIteratedFromAPlainCallbackRunsUntilItAwaits() {
+        List<Object> results = run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<List<Object>> done = loop.createFuture();
+            Future<Void> never = loop.createFuture();
+            AsyncGenerator<Integer> gen = Asyncio.generator(out -> {
+                out.yield(1);
+                never.await();
+                out.yield(2);
+            });
+            loop.callSoon(() -> {
+                List<Object> r = new ArrayList<>();
+                r.add(gen.anext());
+                r.add(assertThrows(IllegalStateException.class, gen::anext).getMessage());
+                done.setResult(r);
+            });
+            return done.await();
+        });
+        assertEquals(1, results.get(0));
+        assertTrue(((String) results.get(1)).startsWith("await() called outside a task"), (String) results.get(1));
+    }
+
+    @Test
     void iteratingOutsideARunningLoopIsRejected() {
         AsyncGenerator<Integer> gen = Asyncio.generator(out -> out.yield(1));
         assertEquals("no running event loop", assertThrows(IllegalStateException.class, gen::anext).getMessage());
@@ -880,6 +903,32 @@ class AsyncGeneratorTest {
         assertEquals(List.of("closed by shutdown"), log);
         assertEquals(List.of(), reports);
         assertTrue(kept.isFinished());
+    }
+
+    @Test
+    void generatorsAreClosedAtShutdownAfterTasksAndBeforeTheDefaultExecutor() {
+        List<String> log = new ArrayList<>();
+        AsyncGenerator<Integer> kept = Asyncio.generator(out -> {
+            try {
+                out.yield(1);
+                out.yield(2);
+            } finally {
+                log.add(Asyncio.toThread(() -> "finally used the default executor"));
+            }
+        });
+        run(() -> {
+            kept.anext();
+            Asyncio.createTask(() -> {
+                try {
+                    Asyncio.sleep(100);
+                } finally {
+                    log.add("pending task cancelled");
+                }
+            });
+            Asyncio.sleep(0);
+            return null;
+        });
+        assertEquals(List.of("pending task cancelled", "finally used the default executor"), log);
     }
 
     @Test
