@@ -2,6 +2,7 @@ package io.jasyncio.examples;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.examples.tour.CoreTour;
+import io.jasyncio.examples.tour.GeneratorTour;
 import io.jasyncio.examples.tour.Section;
 import io.jasyncio.examples.tour.StructuredTour;
 import io.jasyncio.examples.tour.SyncTour;
@@ -25,6 +26,7 @@ public final class Tour {
         all.addAll(CoreTour.sections());
         all.addAll(StructuredTour.sections());
         all.addAll(SyncTour.sections());
+        all.addAll(GeneratorTour.sections());
         return all;
     }
 
