@@ -629,6 +629,17 @@ class AsyncGeneratorTest {
     }
 
     @Test
+    void nullArgumentsAreRejectedByName() {
+        assertEquals("body", assertThrows(NullPointerException.class, () -> Asyncio.generator(null)).getMessage());
+        run(() -> {
+            AsyncGenerator<Integer> gen = counting(1, 0);
+            assertEquals("exception", assertThrows(NullPointerException.class, () -> gen.athrow(null)).getMessage());
+            assertEquals("source", assertThrows(NullPointerException.class, () -> Asyncio.toPublisher(null)).getMessage());
+            return null;
+        });
+    }
+
+    @Test
     void iteratingOutsideARunningLoopIsRejected() {
         AsyncGenerator<Integer> gen = Asyncio.generator(out -> out.yield(1));
         assertEquals("no running event loop", assertThrows(IllegalStateException.class, gen::anext).getMessage());
