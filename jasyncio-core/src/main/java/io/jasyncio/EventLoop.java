@@ -10,6 +10,7 @@ import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
+import io.jasyncio.internal.signal.SignalRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -100,6 +101,7 @@ public class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private Executor defaultExecutor;
     private boolean executorShutdownCalled;
+    private boolean signalHandlersInstalled;
 
     /** Creates a loop on the real clock; see {@link #newEventLoop()}. */
     public EventLoop() {
@@ -487,6 +489,9 @@ public class EventLoop implements AutoCloseable {
             return;
         }
         closed = true;
+        if (signalHandlersInstalled) {
+            SignalRegistry.removeAll(this);
+        }
         ready.clear();
         inbox.clear();
         while (!timers.isEmpty()) {
@@ -1121,6 +1126,57 @@ public class EventLoop implements AutoCloseable {
         return runInExecutor(command -> Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(command), fn);
     }
 
+    // ---------------------------------------------------------------- signals
+
+    /**
+     * Runs {@code callback} on this loop whenever the process receives signal {@code sig}
+     * ({@code "INT"}, {@code "SIGINT"} or {@code "sigint"}): asyncio's {@code add_signal_handler}.
+     * Replaces an earlier handler of that signal; signals belong to the process, so a handler
+     * added by another loop is replaced too. Handlers are removed when the loop closes.
+     *
+     * @throws IllegalArgumentException if the signal is unknown, cannot be caught (SIGKILL,
+     *     SIGSTOP) or is reserved by the JVM (SIGQUIT, SIGSEGV, SIGBUS...), naming it
+     * @throws IllegalStateException if the loop is closed or called from a foreign thread
+     */
+    public void addSignalHandler(String sig, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkOpen();
+        checkThread();
+        String name = SignalRegistry.canonicalName(sig);
+        Handle handle = new Handle(this, callback, currentContext.copy());
+        SignalRegistry.install(name, this, signal -> enqueueFromAnyThread(handle));
+        signalHandlersInstalled = true;
+    }
+
+    /** As {@link #addSignalHandler(String, Runnable)} with the signal's POSIX number (2 for SIGINT). */
+    public void addSignalHandler(int sig, Runnable callback) {
+        addSignalHandler(SignalRegistry.nameOf(sig), callback);
+    }
+
+    /**
+     * Removes this loop's handler of signal {@code sig}, restoring the JVM's own.
+     *
+     * @return whether this loop had a handler for it
+     * @throws IllegalArgumentException if the signal is unknown
+     */
+    public boolean removeSignalHandler(String sig) {
+        checkThread();
+        return SignalRegistry.remove(SignalRegistry.canonicalName(sig), this);
+    }
+
+    /** As {@link #removeSignalHandler(String)} with the signal's POSIX number. */
+    public boolean removeSignalHandler(int sig) {
+        return removeSignalHandler(SignalRegistry.nameOf(sig));
+    }
+
+    /** Queues an existing handle from any thread; dropped silently once the loop is closed. */
+    private void enqueueFromAnyThread(Handle handle) {
+        if (!closed) {
+            inbox.add(handle);
+            wakeUp();
+        }
+    }
+
     // ---------------------------------------------------------------- errors
 
     /**
@@ -1225,6 +1281,11 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- checks
 
+    /** Timers in the heap, cancelled ones not yet dropped included. */
+    int timerCount() {
+        return timers.size();
+    }
+
     void timerCancelled() {
         timers.noteCancelled();
     }
@@ -1235,10 +1296,14 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Whether the caller runs on this loop: its thread, or (virtual-thread backend) one of its tasks. */
+    final boolean inLoopThread() {
+        return owner == Thread.currentThread() || RUNNING.get() == this;
+    }
+
     /** Rejects calls from threads other than the running loop's (and its tasks'). */
     final void checkThread() {
-        Thread o = owner;
-        if (o != null && o != Thread.currentThread() && RUNNING.get() != this) {
+        if (owner != null && !inLoopThread()) {
             throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than "
                     + "the current one: use callSoonThreadsafe from " + Thread.currentThread());
         }

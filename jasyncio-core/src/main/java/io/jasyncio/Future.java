@@ -225,7 +225,8 @@ public class Future<T> {
 
     /**
      * A {@link CompletableFuture} completed, on this future's loop thread, with this future's
-     * outcome. Cancelling the returned future (from any thread) cancels this one on its loop.
+     * outcome. Cancelling the returned future cancels this one: at once when done on the loop's
+     * thread, through {@link EventLoop#callSoonThreadsafe} from any other thread.
      */
     public CompletableFuture<T> asCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>() {
@@ -233,7 +234,11 @@ public class Future<T> {
             public boolean cancel(boolean mayInterruptIfRunning) {
                 boolean cancelled = super.cancel(mayInterruptIfRunning);
                 if (cancelled) {
-                    loop.callSoonThreadsafe(Future.this::cancel);
+                    if (loop.inLoopThread()) {
+                        Future.this.cancel();
+                    } else {
+                        loop.callSoonThreadsafe(Future.this::cancel);
+                    }
                 }
                 return cancelled;
             }

@@ -52,8 +52,7 @@ public class Task<T> extends Future<T> implements Ready {
         this.context = options.context() != null ? options.context() : loop.currentContext().copy();
         this.coroutine = loop.backend.create(this::body);
         this.sourceTraceback = loop.debug ? Thread.currentThread().getStackTrace() : null;
-        this.registryEntry = loop.tasks.register(this);
-        registryEntry.description = toString();
+        this.registryEntry = loop.tasks.register(this, sourceTraceback);
         if (Boolean.TRUE.equals(options.eagerStart()) && loop.isRunning()) {
             loop.runTaskStep(this);
         } else {
@@ -67,10 +66,14 @@ public class Task<T> extends Future<T> implements Ready {
         return n != null ? n : "Task-" + id;
     }
 
+    String getNameOrNull() {
+        return name;
+    }
+
     /** Renames the task. */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        registryEntry.description = toString();
+        registryEntry.name = name;
     }
 
     /** The coroutine function this task runs. */

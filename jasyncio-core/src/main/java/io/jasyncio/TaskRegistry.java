@@ -16,8 +16,8 @@ final class TaskRegistry {
     private final ReferenceQueue<Task<?>> collected = new ReferenceQueue<>();
     private Entry head;
 
-    Entry register(Task<?> task) {
-        Entry e = new Entry(task, collected);
+    Entry register(Task<?> task, StackTraceElement[] sourceTraceback) {
+        Entry e = new Entry(task, collected, task.id, sourceTraceback);
         e.next = head;
         if (head != null) {
             head.prev = e;
@@ -52,7 +52,10 @@ final class TaskRegistry {
                 unlink(e);
                 Map<String, Object> context = new HashMap<>();
                 context.put("message", "Task was destroyed but it is pending!");
-                context.put("task", e.description);
+                context.put("task", e.description());
+                if (e.sourceTraceback != null) {
+                    context.put("source_traceback", e.sourceTraceback);
+                }
                 loop.callExceptionHandler(context);
             }
         }
@@ -79,11 +82,21 @@ final class TaskRegistry {
         Entry prev;
         Entry next;
         boolean linked = true;
-        /** How to name the task once it is gone; kept current by {@link Task#setName}. */
-        String description;
+        private final long id;
+        /** The task's name if it was given one; kept current by {@link Task#setName}. */
+        String name;
+        final StackTraceElement[] sourceTraceback;
 
-        Entry(Task<?> task, ReferenceQueue<Task<?>> queue) {
+        Entry(Task<?> task, ReferenceQueue<Task<?>> queue, long id, StackTraceElement[] sourceTraceback) {
             super(task, queue);
+            this.id = id;
+            this.name = task.getNameOrNull();
+            this.sourceTraceback = sourceTraceback;
+        }
+
+        /** How to name the task once it is gone. */
+        String description() {
+            return "Task[name=" + (name != null ? name : "Task-" + id) + ", pending]";
         }
     }
 }

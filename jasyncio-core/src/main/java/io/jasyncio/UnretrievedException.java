@@ -17,19 +17,22 @@ final class UnretrievedException implements Runnable {
     private final Throwable exception;
     private final String owner;
     private final boolean task;
+    private final StackTraceElement[] sourceTraceback;
     private volatile boolean retrieved;
     private Cleaner.Cleanable cleanable;
 
-    private UnretrievedException(EventLoop loop, Throwable exception, String owner, boolean task) {
+    private UnretrievedException(EventLoop loop, Throwable exception, String owner, boolean task,
+            StackTraceElement[] sourceTraceback) {
         this.loop = loop;
         this.exception = exception;
         this.owner = owner;
         this.task = task;
+        this.sourceTraceback = sourceTraceback;
     }
 
     static UnretrievedException watch(Future<?> future, Throwable exception) {
-        UnretrievedException w = new UnretrievedException(
-                future.loop, exception, future.toString(), future instanceof Task);
+        UnretrievedException w = new UnretrievedException(future.loop, exception, future.toString(),
+                future instanceof Task, future instanceof Task<?> t ? t.sourceTraceback() : null);
         w.cleanable = CLEANER.register(future, w);
         return w;
     }
@@ -49,6 +52,9 @@ final class UnretrievedException implements Runnable {
         context.put("message", (task ? "Task" : "Future") + " exception was never retrieved");
         context.put("exception", exception);
         context.put(task ? "task" : "future", owner);
+        if (sourceTraceback != null) {
+            context.put("source_traceback", sourceTraceback);
+        }
         loop.reportFromAnyThread(context);
     }
 }

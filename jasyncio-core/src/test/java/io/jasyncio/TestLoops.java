@@ -1,0 +1,38 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** Shared set-up for tests: loops on the virtual clock and a recorder for the exception handler. */
+final class TestLoops {
+    private TestLoops() {
+    }
+
+    /** A fresh loop on a virtual clock. */
+    static EventLoop virtualLoop() {
+        return EventLoop.newEventLoop(new VirtualClock());
+    }
+
+    /** Runs {@code main} with {@link Asyncio#run} on a virtual-clock loop. */
+    static <T> T runVirtual(AsyncCallable<T> main) {
+        return Asyncio.run(main, TestLoops::virtualLoop, null);
+    }
+
+    /** Installs an exception handler on {@code loop} that keeps every context it receives. */
+    static List<Map<String, Object>> recordErrors(EventLoop loop) {
+        List<Map<String, Object>> seen = Collections.synchronizedList(new ArrayList<>());
+        loop.setExceptionHandler((l, context) -> seen.add(context));
+        return seen;
+    }
+
+    /** Asks the JVM to collect garbage until {@code condition} holds, at most a bounded number of times. */
+    static boolean gcUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 50 && !condition.getAsBoolean(); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+}

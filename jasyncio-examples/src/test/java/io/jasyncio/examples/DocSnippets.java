@@ -1,0 +1,70 @@
+package io.jasyncio.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Java code blocks of a Markdown file. The fence's info string says how the test suite runs
+ * each block:
+ * <ul>
+ * <li>{@code ```java} — statements, run as the body of a main task on a fresh loop;</li>
+ * <li>{@code ```java members} — static methods, fields or types shared by every block of the file;</li>
+ * <li>{@code ```java class} — a whole compilation unit; its {@code main} is run if it has one.</li>
+ * </ul>
+ * A {@code peer=echo} attribute starts an echo server for the block; the port {@code 8888} in
+ * the block is replaced by the server's port. {@code clock=real} runs the block on the real clock
+ * instead of the virtual one.
+ */
+record DocSnippets(Path file, List<Block> blocks) {
+
+    enum Kind { STATEMENTS, MEMBERS, CLASS }
+
+    record Block(Path file, int line, Kind kind, String code, boolean echoPeer, boolean realClock) {
+        String label() {
+            return file.getFileName() + ":" + line;
+        }
+    }
+
+    private static final Pattern FENCE = Pattern.compile("^```java\\b(.*)$");
+
+    static DocSnippets parse(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = FENCE.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            String info = m.group(1).trim();
+            int start = i + 1;
+            StringBuilder code = new StringBuilder();
+            i++;
+            while (i < lines.size() && !lines.get(i).startsWith("```")) {
+                code.append(lines.get(i)).append('\n');
+                i++;
+            }
+            if (i == lines.size()) {
+                throw new IllegalStateException(file + ":" + start + ": unterminated code block");
+            }
+            Kind kind = info.contains("members") ? Kind.MEMBERS : info.contains("class") ? Kind.CLASS : Kind.STATEMENTS;
+            blocks.add(new Block(file, start, kind, code.toString(), info.contains("peer=echo"), info.contains("clock=real")));
+        }
+        return new DocSnippets(file, blocks);
+    }
+
+    /** The {@code members} blocks of this file, joined. */
+    String members() {
+        StringBuilder sb = new StringBuilder();
+        for (Block b : blocks) {
+            if (b.kind() == Kind.MEMBERS) {
+                sb.append(b.code());
+            }
+        }
+        return sb.toString();
+    }
+}
