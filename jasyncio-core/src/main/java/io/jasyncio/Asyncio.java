@@ -1,12 +1,15 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.net.Streams;
+import io.jasyncio.internal.subprocess.Subprocesses;
 import io.jasyncio.net.ClientConnectedCallback;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.StreamConnection;
 import io.jasyncio.net.StreamReader;
+import io.jasyncio.subprocess.Subprocess;
+import io.jasyncio.subprocess.SubprocessOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -421,5 +424,50 @@ public final class Asyncio {
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
             ServerOptions options) throws IOException {
         return Streams.startUnixServer(clientConnected, path, limit, options);
+    }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /**
+     * Runs {@code program} with {@code args} as a child process sharing this process's stdin,
+     * stdout and stderr: asyncio's {@code create_subprocess_exec(program, *args)}. See
+     * {@link #createSubprocessExec(List, SubprocessOptions)}.
+     */
+    public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(args.length + 1);
+        command.add(program);
+        command.addAll(List.of(args));
+        return Subprocesses.createExec(command, SubprocessOptions.DEFAULT);
+    }
+
+    /**
+     * Runs {@code args} (the program and its arguments, without a shell) as a child process:
+     * asyncio's {@code create_subprocess_exec(program, *args, stdin=..., stdout=..., ...)}. The
+     * options say where each standard stream goes ({@link io.jasyncio.subprocess.Stdio#PIPE} gives
+     * the {@link Subprocess} a stream to it), the working directory, the environment and the
+     * readers' limit. Starts the child, then suspends the task until its streams are connected.
+     *
+     * @throws IOException if the program cannot be started (not found, not executable, bad
+     *     working directory)
+     * @throws IllegalArgumentException if {@code args} is empty or a redirect does not suit its stream
+     * @throws CancelledError if the task is cancelled while waiting; the child is killed
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Subprocess createSubprocessExec(List<String> args, SubprocessOptions options) throws IOException {
+        return Subprocesses.createExec(args, options);
+    }
+
+    /** Runs {@code cmd} with {@code /bin/sh -c}, sharing this process's streams: asyncio's {@code create_subprocess_shell(cmd)}. */
+    public static Subprocess createSubprocessShell(String cmd) throws IOException {
+        return Subprocesses.createShell(cmd, SubprocessOptions.DEFAULT);
+    }
+
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}: asyncio's {@code create_subprocess_shell(cmd, ...)}.
+     * As {@link #createSubprocessExec(List, SubprocessOptions)} otherwise. The shell interprets the
+     * whole string: quote what comes from users.
+     */
+    public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
+        return Subprocesses.createShell(cmd, options);
     }
 }

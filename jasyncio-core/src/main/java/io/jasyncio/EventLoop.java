@@ -11,6 +11,11 @@ import io.jasyncio.net.Connection;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.internal.signal.SignalRegistry;
+import io.jasyncio.internal.subprocess.ProcessRegistry;
+import io.jasyncio.internal.subprocess.Subprocesses;
+import io.jasyncio.subprocess.SubprocessConnection;
+import io.jasyncio.subprocess.SubprocessOptions;
+import io.jasyncio.subprocess.SubprocessProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -491,6 +496,9 @@ public class EventLoop implements AutoCloseable {
         closed = true;
         if (signalHandlersInstalled) {
             SignalRegistry.removeAll(this);
+        }
+        if (processes != null) {
+            processes.closeAll();
         }
         ready.clear();
         inbox.clear();
@@ -1030,6 +1038,68 @@ public class EventLoop implements AutoCloseable {
      */
     public long sockSendfile(SocketChannel sock, FileChannel file, long offset, Long count) throws IOException {
         return SocketOps.sockSendfile(this, sock, file, offset, count);
+    }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /** The child processes of this loop, released when it closes; created on first use. */
+    private ProcessRegistry processes;
+
+    /**
+     * Runs {@code args} (the program and its arguments) as a child process whose stdin, stdout
+     * and stderr are pipes, with a protocol made by {@code protocolFactory}: asyncio's
+     * {@code loop.subprocess_exec}. See {@link #subprocessExec(Supplier, List, SubprocessOptions)}.
+     */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<? extends P> protocolFactory,
+            List<String> args) throws IOException {
+        return subprocessExec(protocolFactory, args, SubprocessOptions.PIPES);
+    }
+
+    /**
+     * Runs {@code args} (the program and its arguments, without a shell) as a child process and
+     * returns its transport and the protocol made by {@code protocolFactory}: asyncio's
+     * {@code loop.subprocess_exec}. The child is started on the loop thread, then the current
+     * task is suspended until the protocol's {@code connectionMade} has run. Pipes are read and
+     * written by helper threads that hand the data to this loop; the exit is reported through
+     * {@code processExited}. {@code options.limit()} is not used here.
+     *
+     * @throws IOException if the program cannot be started (not found, not executable, bad
+     *     working directory)
+     * @throws IllegalArgumentException if {@code args} is empty or a redirect does not suit its stream
+     * @throws CancelledError if the task is cancelled while waiting; the child is then killed and
+     *     waited for, as in asyncio
+     * @throws IllegalStateException if called outside a task of this loop
+     */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<? extends P> protocolFactory,
+            List<String> args, SubprocessOptions options) throws IOException {
+        return Subprocesses.exec(this, processes(), protocolFactory, args, options);
+    }
+
+    /** As {@link #subprocessShell(Supplier, String, SubprocessOptions)} with every stream a pipe. */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<? extends P> protocolFactory,
+            String cmd) throws IOException {
+        return subprocessShell(protocolFactory, cmd, SubprocessOptions.PIPES);
+    }
+
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}: asyncio's {@code loop.subprocess_shell}. As
+     * {@link #subprocessExec(Supplier, List, SubprocessOptions)} otherwise. The shell interprets
+     * the whole string: quote what comes from users.
+     */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<? extends P> protocolFactory,
+            String cmd, SubprocessOptions options) throws IOException {
+        return Subprocesses.shell(this, processes(), protocolFactory, cmd, options);
+    }
+
+    private ProcessRegistry processes() {
+        checkOpen();
+        checkThread();
+        ProcessRegistry r = processes;
+        if (r == null) {
+            r = new ProcessRegistry(externalWork);
+            processes = r;
+        }
+        return r;
     }
 
     // ---------------------------------------------------------------- executors
