@@ -532,10 +532,15 @@ class SubprocessTest {
             double afterChild = loop.time() - t0;
             Asyncio.sleep(3600);
             assertTrue(fired[0]);
-            return new double[] {afterChild, loop.time() - t0};
+            double afterSleep = loop.time() - t0;
+            Subprocess piped = Asyncio.createSubprocessExec(List.of("echo", "piped"), OUT_AND_ERR);
+            assertEquals("piped\n", s(piped.communicate().stdout()));
+            Asyncio.sleep(3600);
+            return new double[] {afterChild, afterSleep, loop.time() - t0};
         });
         assertTrue(t[0] >= 0.2 && t[0] < 60, "the clock followed the child in real time: " + t[0]);
         assertTrue(t[1] >= 3600, "then it jumped again: " + t[1]);
+        assertTrue(t[2] >= 7200, "a child whose pipes are all read holds the clock no more: " + t[2]);
     }
 
     @Test

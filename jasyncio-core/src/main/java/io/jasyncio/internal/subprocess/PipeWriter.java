@@ -78,15 +78,9 @@ final class PipeWriter implements WriteTransport {
         }
         lock.lock();
         try {
-            Chunk tail = queue.peekLast();
-            if (tail != null && tail.data.length - tail.length >= length) {
-                System.arraycopy(data, offset, tail.data, tail.length, length);
-                tail.length += length;
-            } else {
-                byte[] copy = new byte[Math.max(length, PACK_SIZE)];
-                System.arraycopy(data, offset, copy, 0, length);
-                queue.addLast(new Chunk(copy, length));
-            }
+            Chunk c = chunkWithRoom(length);
+            System.arraycopy(data, offset, c.data, c.length, length);
+            c.length += length;
             wake.signal();
         } finally {
             lock.unlock();
@@ -101,14 +95,30 @@ final class PipeWriter implements WriteTransport {
             data.position(data.limit());
             return;
         }
-        if (data.hasArray()) {
-            write(data.array(), data.arrayOffset() + data.position(), n);
-        } else {
-            byte[] copy = new byte[n];
-            data.get(data.position(), copy);
-            write(copy, 0, n);
+        lock.lock();
+        try {
+            Chunk c = chunkWithRoom(n);
+            data.get(c.data, c.length, n);
+            c.length += n;
+            wake.signal();
+        } finally {
+            lock.unlock();
         }
-        data.position(data.limit());
+        accepted(n);
+    }
+
+    /**
+     * The queued chunk to copy {@code n} more bytes into: the last one if it has room (the thread
+     * never holds a queued chunk), else a new one. Called with the lock held.
+     */
+    private Chunk chunkWithRoom(int n) {
+        Chunk tail = queue.peekLast();
+        if (tail != null && tail.data.length - tail.length >= n) {
+            return tail;
+        }
+        Chunk c = new Chunk(new byte[Math.max(n, PACK_SIZE)], 0);
+        queue.addLast(c);
+        return c;
     }
 
     @Override

@@ -83,7 +83,15 @@ public final class Subprocesses {
         }
         ProcessBuilder builder = builder(command, options);
         P protocol = Objects.requireNonNull(protocolFactory.get(), "protocolFactory returned null");
-        ProcessTransport transport = new ProcessTransport(loop, registry, protocol, builder.start(), options);
+        Process process = builder.start();
+        ProcessTransport transport;
+        try {
+            transport = new ProcessTransport(loop, registry, protocol, process, options);
+        } catch (RuntimeException | Error e) {
+            // No thread could be started for a pipe: do not leave the child behind.
+            process.toHandle().destroyForcibly();
+            throw e;
+        }
         Future<Void> connected = loop.createFuture();
         transport.connect(connected);
         try {
