@@ -154,6 +154,61 @@ class SubprocessTest {
     }
 
     @Test
+    void communicateWithEmptyInputClosesStdin() {
+        String out = run(() -> s(sh("wc -c", SubprocessOptions.PIPES).communicate(new byte[0]).stdout()));
+        assertEquals("0", out.trim());
+    }
+
+    @Test
+    void drainToAChildThatExitedRaisesIOException() {
+        run(() -> {
+            Subprocess p = sh("exit 0", SubprocessOptions.PIPES.withStdout(Stdio.DEVNULL).withStderr(Stdio.DEVNULL));
+            assertEquals(0, p.await());
+            Asyncio.sleep(0.1);
+            p.stdin().write(new byte[MIB]);
+            assertThrows(IOException.class, p.stdin()::drain);
+            return null;
+        });
+    }
+
+    @Test
+    void outputIsReadToTheEndAfterTheChildExited() {
+        Object[] r = run(() -> {
+            Subprocess p = sh("head -c 262144 /dev/zero; exit 1", OUT_AND_ERR);
+            long total = 0;
+            while (true) {
+                byte[] data = p.stdout().read(65536);
+                if (data.length == 0) {
+                    break;
+                }
+                total += data.length;
+                Asyncio.sleep(0.02);
+            }
+            return new Object[] {total, p.await()};
+        });
+        assertEquals(262144L, r[0]);
+        assertEquals(1, r[1]);
+    }
+
+    @Test
+    void aReaderOverItsLimitPausesItsPipeUntilItIsRead() {
+        byte[] out = run(() -> {
+            EventLoop loop = EventLoop.running();
+            SubprocessConnection<SubprocessStreamProtocol> c = loop.subprocessExec(
+                    () -> new SubprocessStreamProtocol(10, loop), List.of("head", "-c", "1000", "/dev/zero"),
+                    SubprocessOptions.PIPES.withStdin(Stdio.DEVNULL));
+            Subprocess p = new Subprocess(c.transport(), c.protocol(), loop);
+            io.jasyncio.net.ReadTransport pipe = (io.jasyncio.net.ReadTransport) c.transport().getPipeTransport(1);
+            assertEquals(1, p.stdout().read(1).length);
+            assertFalse(pipe.isReading(), "more than twice the limit is buffered: the pipe is paused");
+            byte[] rest = p.communicate().stdout();
+            assertEquals(0, p.returncode());
+            return rest;
+        });
+        assertEquals(999, out.length);
+    }
+
+    @Test
     void yesPipedToHeadEndsWithStatusZero() {
         String out = run(() -> {
             Subprocess p = Asyncio.createSubprocessShell("yes | head -n 3", OUT_AND_ERR);

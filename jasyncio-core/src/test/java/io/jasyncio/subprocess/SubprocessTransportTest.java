@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -188,21 +189,20 @@ class SubprocessTransportTest {
     void cancellingTheCreationKillsTheChildAndWaitsForIt() {
         run(() -> {
             EventLoop loop = EventLoop.running();
-            @SuppressWarnings("unchecked")
-            Task<Object>[] creator = new Task[1];
+            AtomicReference<Task<?>> creator = new AtomicReference<>();
             RecordingSubprocessProtocol[] made = new RecordingSubprocessProtocol[1];
-            creator[0] = loop.createTask(() -> loop.subprocessExec(() -> {
+            creator.set(loop.createTask(() -> loop.subprocessExec(() -> {
                 RecordingSubprocessProtocol p = new RecordingSubprocessProtocol() {
                     @Override
                     public void connectionMade(io.jasyncio.net.BaseTransport transport) {
                         super.connectionMade(transport);
-                        creator[0].cancel();
+                        creator.get().cancel();
                     }
                 };
                 made[0] = p;
                 return p;
-            }, List.of("cat"), SubprocessOptions.PIPES));
-            assertThrows(CancelledError.class, creator[0]::await);
+            }, List.of("cat"), SubprocessOptions.PIPES)));
+            assertThrows(CancelledError.class, creator.get()::await);
             assertEquals(-9, made[0].transport.getReturncode(), "killed and waited for before the cancellation");
             assertTrue(made[0].transport.isClosing());
             made[0].lost.await();
