@@ -3,6 +3,7 @@ package io.jasyncio.examples;
 import io.jasyncio.EventLoop;
 import io.jasyncio.examples.tour.CoreTour;
 import io.jasyncio.examples.tour.Section;
+import io.jasyncio.examples.tour.SyncTour;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Tour {
     static List<Section> sections() {
         List<Section> all = new ArrayList<>();
         all.addAll(CoreTour.sections());
+        all.addAll(SyncTour.sections());
         return all;
     }
 

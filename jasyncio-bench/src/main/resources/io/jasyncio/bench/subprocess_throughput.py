@@ -1,7 +1,7 @@
 """CPython asyncio's side of io.jasyncio.bench.SubprocessThroughput: the same round trips
 through cat (64 KiB writes, each followed by drain(); read(65536); every byte checked).
 
-    python3 jasyncio-bench/src/main/python/subprocess_throughput.py [mib [rounds]]
+    python3 jasyncio-bench/src/main/resources/io/jasyncio/bench/subprocess_throughput.py [mib [rounds]]
 """
 import asyncio
 import sys
