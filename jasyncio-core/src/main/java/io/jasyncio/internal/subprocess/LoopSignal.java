@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Wakes a loop-side handler from a pipe thread, at most once per batch: however many times the
  * thread signals before the handler runs, the handler is scheduled once, and it then takes
- * everything the thread left for it. The handler must clear nothing itself: the flag is reset just
- * before it runs, so anything left after that point schedules it again.
+ * everything the thread left for it. The schedule flag is reset just before the handler runs, so
+ * whatever the thread leaves after that point schedules it again.
  */
 final class LoopSignal {
     private final EventLoop loop;
@@ -16,6 +16,7 @@ final class LoopSignal {
     private final Runnable handler;
     private final Runnable run = this::run;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean loopClosed;
 
     LoopSignal(EventLoop loop, Context context, Runnable handler) {
         this.loop = loop;
@@ -33,10 +34,10 @@ final class LoopSignal {
             try {
                 loop.callSoonThreadsafe(run, context);
             } catch (IllegalStateException closed) {
-                return false;
+                loopClosed = true;
             }
         }
-        return true;
+        return !loopClosed;
     }
 
     private void run() {

@@ -81,9 +81,9 @@ public final class ProcessTransport implements SubprocessTransport {
     }
 
     /**
-     * Calls the protocol's {@code connectionMade} on the next iteration, then starts reading the
-     * pipes and watching for the exit, then completes {@code waiter} (unless it was cancelled).
-     * Events before {@code connectionMade} are thus impossible.
+     * Calls the protocol's {@code connectionMade} on the next iteration, then lets the pipes
+     * deliver, starts watching for the exit, and completes {@code waiter} (unless it was
+     * cancelled). No event reaches the protocol before {@code connectionMade}.
      */
     void connect(Future<Void> waiter) {
         SubprocessProtocol p = protocol;
