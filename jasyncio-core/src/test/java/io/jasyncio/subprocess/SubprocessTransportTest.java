@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.net.BaseProtocol;
 import io.jasyncio.net.ReadTransport;
@@ -214,19 +215,21 @@ class SubprocessTransportTest {
     void anExceptionInPipeDataReceivedIsReportedAndTheOutputGoesOn() {
         List<Map<String, Object>> errors = new ArrayList<>();
         String out = run(errors, () -> {
-            SubprocessConnection<RecordingSubprocessProtocol> c = EventLoop.running().subprocessShell(
+            EventLoop loop = EventLoop.running();
+            Future<Void> firstSeen = loop.createFuture();
+            SubprocessConnection<RecordingSubprocessProtocol> c = loop.subprocessShell(
                     () -> new RecordingSubprocessProtocol() {
-                        private boolean thrown;
-
                         @Override
                         public void pipeDataReceived(int fd, ByteBuffer data) {
-                            if (!thrown) {
-                                thrown = true;
+                            if (!firstSeen.done()) {
+                                firstSeen.setResult(null);
                                 throw new IllegalStateException("boom");
                             }
                             super.pipeDataReceived(fd, data);
                         }
-                    }, "echo first; sleep 0.1; echo second", NO_STDIN);
+                    }, "echo first; read go; echo second", SubprocessOptions.PIPES);
+            firstSeen.await();
+            ((WriteTransport) c.transport().getPipeTransport(0)).write(b("go\n"));
             c.protocol().lost.await();
             assertEquals(0, c.transport().getReturncode());
             return c.protocol().text(1);
