@@ -37,11 +37,18 @@ public final class Stdio {
 
     /**
      * The stream as {@code redirect} says: typically {@link Redirect#from} a file for stdin, and
-     * {@link Redirect#to} or {@link Redirect#appendTo} a file for stdout and stderr. Whether the
-     * redirect suits the stream is checked when the process is created.
+     * {@link Redirect#to} or {@link Redirect#appendTo} a file for stdout and stderr.
+     * {@link Redirect#PIPE}, {@link Redirect#INHERIT} and {@link Redirect#DISCARD} give
+     * {@link #PIPE}, {@link #INHERIT} and {@link #DEVNULL}. Whether the redirect suits the stream
+     * is checked when the process is created.
      */
     public static Stdio of(Redirect redirect) {
-        return new Stdio(Kind.REDIRECT, Objects.requireNonNull(redirect, "redirect"));
+        Objects.requireNonNull(redirect, "redirect");
+        return switch (redirect.type()) {
+            case PIPE -> PIPE;
+            case INHERIT -> INHERIT;
+            default -> redirect.equals(Redirect.DISCARD) ? DEVNULL : new Stdio(Kind.REDIRECT, redirect);
+        };
     }
 
     /** Whether this is {@link #PIPE}. */

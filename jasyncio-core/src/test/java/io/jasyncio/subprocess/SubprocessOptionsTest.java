@@ -80,6 +80,14 @@ class SubprocessOptionsTest {
     }
 
     @Test
+    void redirectsThatNameAConstantGiveThatConstant() {
+        assertSame(Stdio.PIPE, Stdio.of(Redirect.PIPE));
+        assertSame(Stdio.INHERIT, Stdio.of(Redirect.INHERIT));
+        assertSame(Stdio.DEVNULL, Stdio.of(Redirect.DISCARD));
+        assertTrue(Stdio.of(Redirect.PIPE).isPipe(), "a pipe redirect gets its stream, never a pipe left unread");
+    }
+
+    @Test
     void processOutputsWithTheSameBytesAreEqual() {
         ProcessOutput a = new ProcessOutput(new byte[] {1, 2}, null);
         ProcessOutput b = new ProcessOutput(new byte[] {1, 2}, null);
