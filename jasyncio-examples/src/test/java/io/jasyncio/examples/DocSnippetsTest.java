@@ -46,7 +46,11 @@ class DocSnippetsTest {
     private static final String IMPORTS = """
             import io.jasyncio.*;
             import io.jasyncio.subprocess.*;
+            import io.jasyncio.net.*;
             import java.io.*;
+            import java.net.InetSocketAddress;
+            import java.nio.ByteBuffer;
+            import java.nio.file.Path;
             import java.nio.charset.StandardCharsets;
             import java.time.Duration;
             import java.util.List;

@@ -1,12 +1,14 @@
 package io.jasyncio.bench.net;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,7 +76,7 @@ public final class TcpLoadGenerator {
 
     private static long cpuNanos(ProcessHandle server) {
         return server == null ? -1
-                : server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+                : server.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     /**
@@ -124,7 +126,7 @@ public final class TcpLoadGenerator {
                                 c.send();
                             }
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                     }, 100);
                 }
