@@ -11,4 +11,6 @@ module io.jasyncio {
     requires jdk.unsupported;
 
     exports io.jasyncio;
+    exports io.jasyncio.net;
+    exports io.jasyncio.subprocess;
 }

@@ -1,5 +1,17 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.net.Streams;
+import io.jasyncio.internal.subprocess.Subprocesses;
+import io.jasyncio.net.ClientConnectedCallback;
+import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.StreamConnection;
+import io.jasyncio.net.StreamReader;
+import io.jasyncio.subprocess.Subprocess;
+import io.jasyncio.subprocess.SubprocessOptions;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -1063,5 +1075,125 @@ public final class Asyncio {
     public static <T> Future<T> shield(AsyncCallable<T> coro) {
         Objects.requireNonNull(coro, "coro");
         return shield(getEventLoop().createTask(coro));
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /**
+     * Opens a TCP connection and returns its reader and writer: asyncio's {@code open_connection}.
+     * Suspends the current task like {@link EventLoop#createConnection(java.util.function.Supplier, String, int)};
+     * the reader has the default limit (64 KiB).
+     *
+     * @throws IOException naming the address if the connection cannot be made
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     * @throws IllegalStateException if called outside a task
+     */
+    public static StreamConnection openConnection(String host, int port) throws IOException {
+        return Streams.openConnection(host, port, StreamReader.DEFAULT_LIMIT, ConnectOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #openConnection(String, int)} with the reader's {@code limit} and the options of
+     * {@code create_connection}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public static StreamConnection openConnection(String host, int port, int limit, ConnectOptions options)
+            throws IOException {
+        return Streams.openConnection(host, port, limit, options);
+    }
+
+    /** Connects to the Unix-domain socket at {@code path}: asyncio's {@code open_unix_connection}. */
+    public static StreamConnection openUnixConnection(Path path) throws IOException {
+        return Streams.openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** As {@link #openUnixConnection(Path)} with the reader's {@code limit}. */
+    public static StreamConnection openUnixConnection(Path path, int limit) throws IOException {
+        return Streams.openUnixConnection(path, limit);
+    }
+
+    /**
+     * Starts a TCP server that runs {@code clientConnected} as a new task for each client, with the
+     * client's reader and writer: asyncio's {@code start_server}. Listens as
+     * {@link EventLoop#createServer(java.util.function.Supplier, String, int)}; suspends the task for
+     * one loop iteration so the server accepts when this returns.
+     *
+     * @param host the host to listen on; null or empty for every interface
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, String host, int port)
+            throws IOException {
+        return Streams.startServer(clientConnected, java.util.Collections.singletonList(host), port,
+                StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #startServer(ClientConnectedCallback, String, int)} with the readers' {@code limit} and server options. */
+    public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, int limit,
+            ServerOptions options) throws IOException {
+        return Streams.startServer(clientConnected, java.util.Collections.singletonList(host), port, limit, options);
+    }
+
+    /** As {@link #startServer(ClientConnectedCallback, String, int)} listening on several hosts. */
+    public static Server startServer(ClientConnectedCallback clientConnected, List<String> hosts, int port, int limit,
+            ServerOptions options) throws IOException {
+        return Streams.startServer(clientConnected, hosts, port, limit, options);
+    }
+
+    /** Starts a Unix-domain socket server at {@code path}: asyncio's {@code start_unix_server}. */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path) throws IOException {
+        return Streams.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #startUnixServer(ClientConnectedCallback, Path)} with the readers' {@code limit} and server options. */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
+            ServerOptions options) throws IOException {
+        return Streams.startUnixServer(clientConnected, path, limit, options);
+    }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /**
+     * Runs {@code program} with {@code args} as a child process sharing this process's stdin,
+     * stdout and stderr: asyncio's {@code create_subprocess_exec(program, *args)}. See
+     * {@link #createSubprocessExec(List, SubprocessOptions)}.
+     */
+    public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(args.length + 1);
+        command.add(program);
+        command.addAll(List.of(args));
+        return Subprocesses.createExec(command, SubprocessOptions.DEFAULT);
+    }
+
+    /**
+     * Runs {@code args} (the program and its arguments, without a shell) as a child process:
+     * asyncio's {@code create_subprocess_exec(program, *args, stdin=..., stdout=..., ...)}. The
+     * options say where each standard stream goes ({@link io.jasyncio.subprocess.Stdio#PIPE} gives
+     * the {@link Subprocess} a stream to it), the working directory, the environment and the
+     * readers' limit. Starts the child, then suspends the task until its streams are connected.
+     *
+     * @throws IOException if the program cannot be started (not found, not executable, bad
+     *     working directory)
+     * @throws IllegalArgumentException if {@code args} is empty or a redirect does not suit its stream
+     * @throws CancelledError if the task is cancelled while waiting; the child is killed
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Subprocess createSubprocessExec(List<String> args, SubprocessOptions options) throws IOException {
+        return Subprocesses.createExec(args, options);
+    }
+
+    /** Runs {@code cmd} with {@code /bin/sh -c}, sharing this process's streams: asyncio's {@code create_subprocess_shell(cmd)}. */
+    public static Subprocess createSubprocessShell(String cmd) throws IOException {
+        return Subprocesses.createShell(cmd, SubprocessOptions.DEFAULT);
+    }
+
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}: asyncio's {@code create_subprocess_shell(cmd, ...)}.
+     * As {@link #createSubprocessExec(List, SubprocessOptions)} otherwise. The shell interprets the
+     * whole string: quote what comes from users.
+     */
+    public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
+        return Subprocesses.createShell(cmd, options);
     }
 }

@@ -3,6 +3,7 @@ package io.jasyncio.examples;
 import io.jasyncio.EventLoop;
 import io.jasyncio.examples.tour.CoreTour;
 import io.jasyncio.examples.tour.GeneratorTour;
+import io.jasyncio.examples.tour.NetTour;
 import io.jasyncio.examples.tour.Section;
 import io.jasyncio.examples.tour.StructuredTour;
 import io.jasyncio.examples.tour.SyncTour;
@@ -27,6 +28,7 @@ public final class Tour {
         all.addAll(StructuredTour.sections());
         all.addAll(SyncTour.sections());
         all.addAll(GeneratorTour.sections());
+        all.addAll(NetTour.sections());
         return all;
     }
 
