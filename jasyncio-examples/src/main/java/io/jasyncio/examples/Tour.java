@@ -4,6 +4,7 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.examples.tour.CoreTour;
 import io.jasyncio.examples.tour.GeneratorTour;
 import io.jasyncio.examples.tour.NetTour;
+import io.jasyncio.examples.tour.ProcessTour;
 import io.jasyncio.examples.tour.Section;
 import io.jasyncio.examples.tour.StructuredTour;
 import io.jasyncio.examples.tour.SyncTour;
@@ -29,6 +30,7 @@ public final class Tour {
         all.addAll(SyncTour.sections());
         all.addAll(GeneratorTour.sections());
         all.addAll(NetTour.sections());
+        all.addAll(ProcessTour.sections());
         return all;
     }
 
