@@ -131,6 +131,22 @@ class EventLoopTest {
     }
 
     @Test
+    void timersCancelledWithinOneCallbackDoNotGrowTheHeap() {
+        try (EventLoop loop = TestLoops.virtualLoop()) {
+            int[] maxSeen = {0};
+            loop.callSoon(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    loop.callLater(60, () -> { }).cancel();
+                    maxSeen[0] = Math.max(maxSeen[0], loop.timerCount());
+                }
+                loop.stop();
+            });
+            loop.runForever();
+            assertTrue(maxSeen[0] <= 2 * TimerHeap.MIN_SCHEDULED_FOR_CLEANUP + 2, "heap grew to " + maxSeen[0]);
+        }
+    }
+
+    @Test
     void virtualClockJumpsToTheNextTimerWithoutWaiting() {
         long t0 = System.nanoTime();
         double seen = TestLoops.runVirtual(() -> {

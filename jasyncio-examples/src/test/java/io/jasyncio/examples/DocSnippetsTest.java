@@ -45,6 +45,7 @@ class DocSnippetsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String IMPORTS = """
             import io.jasyncio.*;
+            import io.jasyncio.subprocess.*;
             import io.jasyncio.net.*;
             import java.io.*;
             import java.net.InetSocketAddress;
