@@ -1,0 +1,266 @@
+package io.jasyncio.internal.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.net.BaseProtocol;
+import io.jasyncio.net.DatagramProtocol;
+import io.jasyncio.net.DatagramTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The transport of a datagram socket: asyncio's {@code _SelectorDatagramTransport}.
+ *
+ * <p>Receiving: each readiness event reads up to {@link #MAX_READS_PER_EVENT} datagrams, one at a
+ * time, into the loop's shared direct buffer, and hands each to the protocol; no allocation per
+ * datagram. Sending: with nothing waiting, a datagram goes straight to the socket; only when the
+ * socket refuses it for lack of buffer space is it copied into the queue, which is flushed when the
+ * socket becomes writable.
+ *
+ * <p>An empty datagram is never sent straight away: the JDK reports 0 bytes sent both when it was
+ * sent and when the socket had no room, so an empty datagram waits in the queue until the socket
+ * is known to be writable, the only state in which sending it cannot fail for lack of room.
+ */
+public final class SelectorDatagramTransport extends SelectorTransport implements DatagramTransport {
+    /** What a waiting datagram counts for in the buffer size beyond its length (asyncio's {@code _header_size}). */
+    static final int HEADER_SIZE = 8;
+    /** The most datagrams read per readiness event, so that one busy socket cannot starve the loop. */
+    static final int MAX_READS_PER_EVENT = 16;
+
+    private final DatagramChannel socket;
+    /** The default and only destination, or null for an endpoint without a remote address. */
+    private final SocketAddress address;
+    /** Whether the socket itself is connected (so datagrams are written without an address). */
+    private final boolean connected;
+    private DatagramProtocol datagramProtocol;
+    private ArrayDeque<Pending> queue;
+    private long bufferSize;
+    private final Runnable writeReady = this::onWritable;
+    /** How many coming send attempts fail as if the socket had no room; see {@link #refuseSends}. */
+    private int refusedSends;
+
+    /** A datagram waiting to be sent: a private copy of its bytes and its destination. */
+    private record Pending(ByteBuffer data, SocketAddress target) {
+    }
+
+    /**
+     * Makes the transport of {@code socket} and schedules, in this order, {@code connectionMade},
+     * the start of reading, and the completion of {@code waiter}.
+     *
+     * @param address the endpoint's remote address, or null; when null and the socket is
+     *     connected, its peer's address
+     * @param waiter completed (unless cancelled) once {@code connectionMade} has run; may be null
+     * @throws IllegalArgumentException if {@code protocol} is not a DatagramProtocol
+     * @throws IllegalStateException if another open transport owns the socket
+     */
+    public SelectorDatagramTransport(EventLoop loop, DatagramChannel socket, BaseProtocol protocol,
+            SocketAddress address, Future<Void> waiter) {
+        super(loop, socket, checkedProtocol(protocol), null, null);
+        this.socket = socket;
+        this.datagramProtocol = (DatagramProtocol) protocol;
+        SocketAddress peer = (SocketAddress) getExtraInfo("peername");
+        this.connected = peer != null;
+        this.address = address != null ? address : peer;
+        loop.callSoon(() -> protocol.connectionMade(this));
+        loop.callSoon(this::startReading);
+        if (waiter != null) {
+            loop.callSoon(() -> {
+                if (!waiter.cancelled()) {
+                    waiter.setResult(null);
+                }
+            });
+        }
+    }
+
+    private static BaseProtocol checkedProtocol(BaseProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        if (!(protocol instanceof DatagramProtocol)) {
+            throw new IllegalArgumentException("protocol must be a DatagramProtocol: " + protocol);
+        }
+        return protocol;
+    }
+
+    @Override
+    public void setProtocol(BaseProtocol protocol) {
+        datagramProtocol = (DatagramProtocol) checkedProtocol(protocol);
+        super.setProtocol(protocol);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    protected void onReadable() {
+        for (int i = 0; i < MAX_READS_PER_EVENT && connLost == 0 && isReading(); i++) {
+            ByteBuffer buf = net.readBuffer();
+            SocketAddress from;
+            try {
+                from = socket.receive(buf);
+            } catch (IOException e) {
+                datagramProtocol.errorReceived(e);
+                return;
+            } catch (RuntimeException e) {
+                fatalError(e, "Fatal read error on datagram transport");
+                return;
+            }
+            if (from == null) {
+                return;
+            }
+            buf.flip();
+            datagramProtocol.datagramReceived(buf, from);
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public void sendto(ByteBuffer data, SocketAddress addr) {
+        SocketAddress target = destination(addr);
+        int size = data.remaining();
+        if (size == 0 && connected) {
+            throw new UnsupportedOperationException("an empty datagram cannot be sent on a connected endpoint "
+                    + "(to " + Io.format(target) + "): Java's DatagramChannel sends no zero-length datagram "
+                    + "on a connected socket");
+        }
+        if (connLost != 0) {
+            data.position(data.limit());
+            noteWriteAfterLost();
+            return;
+        }
+        if (queue == null || queue.isEmpty()) {
+            if (size > 0) {
+                boolean sent;
+                try {
+                    sent = trySend(data, target);
+                } catch (IOException e) {
+                    data.position(data.limit());
+                    datagramProtocol.errorReceived(Datagrams.sendFailure(e, size, target));
+                    return;
+                }
+                if (sent) {
+                    return;
+                }
+            }
+            loop.addWriter(channel, writeReady);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(size).put(data).flip();
+        queue().addLast(new Pending(copy, target));
+        bufferSize += size + HEADER_SIZE;
+        maybePauseProtocol();
+    }
+
+    /**
+     * Where a datagram for {@code addr} goes: asyncio's address check, plus the refusal of an
+     * unresolved address, which could only be resolved by blocking the loop.
+     */
+    private SocketAddress destination(SocketAddress addr) {
+        if (addr instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            throw new IllegalArgumentException("addr must be a resolved address (resolve names with "
+                    + "EventLoop.getaddrinfo first): " + addr);
+        }
+        if (address != null) {
+            if (addr != null && !addr.equals(address)) {
+                throw new IllegalArgumentException("Invalid address: must be null or " + Io.format(address)
+                        + ", the endpoint's remote address: " + Io.format(addr));
+            }
+            return address;
+        }
+        if (addr == null) {
+            throw new IllegalArgumentException("addr must not be null: the endpoint has no remote address");
+        }
+        return addr;
+    }
+
+    private ArrayDeque<Pending> queue() {
+        ArrayDeque<Pending> q = queue;
+        if (q == null) {
+            q = new ArrayDeque<>();
+            queue = q;
+        }
+        return q;
+    }
+
+    /** The socket can take more: send the waiting datagrams in order. asyncio's {@code _sendto_ready}. */
+    private void onWritable() {
+        if (connLost != 0) {
+            return;
+        }
+        int sentThisRound = 0;
+        Pending p;
+        while ((p = queue.peekFirst()) != null) {
+            int size = p.data.remaining();
+            if (size == 0 && sentThisRound > 0) {
+                // Writability is only known before the first send of this round; wait for the next round.
+                break;
+            }
+            boolean sent;
+            try {
+                sent = trySend(p.data, p.target);
+            } catch (IOException e) {
+                dequeue(size);
+                datagramProtocol.errorReceived(Datagrams.sendFailure(e, size, p.target));
+                return;
+            }
+            if (!sent) {
+                break;
+            }
+            dequeue(size);
+            sentThisRound++;
+        }
+        maybeResumeProtocol();
+        if (queue.isEmpty()) {
+            loop.removeWriter(channel);
+            if (closing) {
+                connLost++;
+                callConnectionLost(null);
+            }
+        }
+    }
+
+    /**
+     * Hands one datagram to the socket; false if the socket has no room for it. An empty datagram
+     * counts as sent: it is only tried when the socket is known to be writable.
+     */
+    private boolean trySend(ByteBuffer data, SocketAddress target) throws IOException {
+        if (refusedSends > 0) {
+            refusedSends--;
+            return false;
+        }
+        int size = data.remaining();
+        int n = connected ? socket.write(data) : socket.send(data, target);
+        return n > 0 || size == 0;
+    }
+
+    /**
+     * Makes the next {@code count} send attempts fail as if the socket's buffer were full, for
+     * tests: on Linux a UDP socket sending over loopback never runs out of buffer space (loopback
+     * hands each datagram to the receiver within the send call, or drops it there), so the
+     * waiting and flow-control paths cannot be reached with real loopback sockets alone. The
+     * refused datagrams then wait and go out through the real socket like any others.
+     */
+    void refuseSends(int count) {
+        refusedSends = count;
+    }
+
+    private void dequeue(int size) {
+        queue.pollFirst();
+        bufferSize -= size + HEADER_SIZE;
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    protected void clearWriteBuffer() {
+        if (queue != null) {
+            queue.clear();
+        }
+        bufferSize = 0;
+    }
+}
