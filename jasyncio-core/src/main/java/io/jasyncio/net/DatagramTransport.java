@@ -36,14 +36,16 @@ public interface DatagramTransport extends BaseTransport {
      * buffer's position equals its limit. An error the socket reports at once (a datagram too long,
      * a broadcast address without {@code allowBroadcast}, an ICMP error of an earlier datagram) is
      * passed to {@link DatagramProtocol#errorReceived} before this method returns, and the datagram
-     * is not sent. After the transport is closed the datagram is dropped (with a logged warning
-     * after a few such calls, as asyncio does).
+     * is not sent. Any other failure of the socket is fatal, as in asyncio: the transport is
+     * aborted and {@code connectionLost} receives the exception. After the transport is closed the
+     * datagram is dropped (with a logged warning after a few such calls, as asyncio does).
      *
      * @param addr where to send; null for the remote address of an endpoint made with one. For an
      *     endpoint with a remote address it must be null or that address.
      * @throws IllegalArgumentException if {@code addr} is null on an endpoint without a remote
-     *     address, is another address than the remote address, or is unresolved (resolve names with
-     *     {@link io.jasyncio.EventLoop#getaddrinfo} first)
+     *     address, is another address than the remote address, is not an
+     *     {@link java.net.InetSocketAddress}, is an IPv6 address for an IPv4 socket, or is
+     *     unresolved (resolve names with {@link io.jasyncio.EventLoop#getaddrinfo} first)
      * @throws UnsupportedOperationException for an empty datagram on an endpoint whose socket is
      *     connected: Java's {@code DatagramChannel} cannot send zero-length datagrams there
      */

@@ -197,6 +197,41 @@ class DatagramEndpointTest {
     }
 
     @Test
+    void sendtoAnAddressTheSocketCannotReachIsRefusedNamingIt() {
+        run(() -> {
+            RecordingDatagramProtocol p = bound(ANY_LOOPBACK_PORT, false);
+            IllegalArgumentException v6 = assertThrows(IllegalArgumentException.class,
+                    () -> p.transport.sendto(b("x"), new InetSocketAddress("::1", 9)));
+            assertEquals("addr must be an IPv4 address, the endpoint's socket is IPv4: [0:0:0:0:0:0:0:1]:9",
+                    v6.getMessage());
+            IllegalArgumentException unix = assertThrows(IllegalArgumentException.class,
+                    () -> p.transport.sendto(b("x"), java.net.UnixDomainSocketAddress.of("/tmp/x")));
+            assertEquals("addr must be an InetSocketAddress: /tmp/x", unix.getMessage());
+            assertFalse(p.transport.isClosing());
+            p.transport.close();
+            return null;
+        });
+    }
+
+    @Test
+    void unexpectedFailureOfTheSocketIsFatalAsInAsyncio() {
+        List<Map<String, Object>> errors = new ArrayList<>();
+        run(errors, () -> {
+            // An unbound IPv4 channel: the transport cannot know its family, the JDK refuses IPv6.
+            DatagramChannel sock = DatagramChannel.open(StandardProtocolFamily.INET);
+            RecordingDatagramProtocol p = EventLoop.running().createDatagramEndpoint(RecordingDatagramProtocol::new, sock)
+                    .protocol();
+            p.transport.sendto(b("x"), new InetSocketAddress("::1", 9));
+            Throwable lost = p.lost.await();
+            assertInstanceOf(java.nio.channels.UnsupportedAddressTypeException.class, lost);
+            assertEquals("Fatal write error on datagram transport", errors.get(0).get("message"));
+            assertSame(lost, errors.get(0).get("exception"));
+            assertEquals(List.of("made", "lost"), p.events);
+            return null;
+        });
+    }
+
+    @Test
     void remoteAddrGivenByNameIsResolvedOffTheLoop() {
         run(() -> {
             RecordingDatagramProtocol server = bound(ANY_LOOPBACK_PORT, true);

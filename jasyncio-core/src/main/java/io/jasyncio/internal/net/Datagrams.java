@@ -50,9 +50,7 @@ public final class Datagrams {
         for (InetSocketAddress[] pair : pairs) {
             DatagramChannel sock = null;
             try {
-                ProtocolFamily family = pair[0] != null ? Endpoints.familyOf(pair[0])
-                        : pair[1] != null ? Endpoints.familyOf(pair[1]) : options.family();
-                sock = openSocket(family, options);
+                sock = openSocket(family(pair, options), options);
                 if (pair[0] != null) {
                     bind(sock, pair[0]);
                 }
@@ -67,9 +65,14 @@ public final class Datagrams {
                 Io.closeQuietly(sock);
                 throw e;
             }
-            return endpointOver(loop, sock, pair[1], protocolFactory);
+            return endpointOver(loop, sock, pair[1], family(pair, options), protocolFactory);
         }
         throw errors.get(0);
+    }
+
+    /** The family of a socket for the addresses of {@code pair}, or the family of the options if it has none. */
+    private static ProtocolFamily family(InetSocketAddress[] pair, DatagramOptions options) {
+        return pair[0] != null ? Endpoints.familyOf(pair[0]) : pair[1] != null ? Endpoints.familyOf(pair[1]) : options.family();
     }
 
     /**
@@ -170,7 +173,7 @@ public final class Datagrams {
             Io.closeQuietly(sock);
             throw e;
         }
-        return endpointOver(loop, sock, null, protocolFactory);
+        return endpointOver(loop, sock, null, null, protocolFactory);
     }
 
     /**
@@ -178,13 +181,13 @@ public final class Datagrams {
      * run. Closes the socket (or the transport) if anything fails or the task is cancelled.
      */
     private static <P extends DatagramProtocol> DatagramEndpoint<P> endpointOver(EventLoop loop, DatagramChannel sock,
-            SocketAddress remote, Supplier<? extends P> protocolFactory) {
+            SocketAddress remote, ProtocolFamily family, Supplier<? extends P> protocolFactory) {
         P protocol;
         SelectorDatagramTransport transport;
         Future<Void> waiter = loop.createFuture();
         try {
             protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
-            transport = new SelectorDatagramTransport(loop, sock, protocol, remote, waiter);
+            transport = new SelectorDatagramTransport(loop, sock, protocol, remote, family, waiter);
         } catch (RuntimeException | Error e) {
             Io.closeQuietly(sock);
             throw e;

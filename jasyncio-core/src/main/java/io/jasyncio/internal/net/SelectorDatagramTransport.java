@@ -6,8 +6,12 @@ import io.jasyncio.net.BaseProtocol;
 import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.DatagramTransport;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
@@ -36,6 +40,8 @@ public final class SelectorDatagramTransport extends SelectorTransport implement
     private final SocketAddress address;
     /** Whether the socket itself is connected (so datagrams are written without an address). */
     private final boolean connected;
+    /** Whether the socket is known to be IPv4, which cannot send to IPv6 addresses. */
+    private final boolean ipv4Only;
     private DatagramProtocol datagramProtocol;
     private ArrayDeque<Pending> queue;
     private long bufferSize;
@@ -53,14 +59,18 @@ public final class SelectorDatagramTransport extends SelectorTransport implement
      *
      * @param address the endpoint's remote address, or null; when null and the socket is
      *     connected, its peer's address
+     * @param family the family the socket was opened with, or null if unknown (then the family of
+     *     its local address, if bound)
      * @param waiter completed (unless cancelled) once {@code connectionMade} has run; may be null
      * @throws IllegalArgumentException if {@code protocol} is not a DatagramProtocol
      * @throws IllegalStateException if another open transport owns the socket
      */
     public SelectorDatagramTransport(EventLoop loop, DatagramChannel socket, BaseProtocol protocol,
-            SocketAddress address, Future<Void> waiter) {
+            SocketAddress address, ProtocolFamily family, Future<Void> waiter) {
         super(loop, socket, checkedProtocol(protocol), null, null);
         this.socket = socket;
+        this.ipv4Only = family != null ? family == StandardProtocolFamily.INET
+                : getExtraInfo("sockname") instanceof InetSocketAddress local && local.getAddress() instanceof Inet4Address;
         this.datagramProtocol = (DatagramProtocol) protocol;
         SocketAddress peer = (SocketAddress) getExtraInfo("peername");
         this.connected = peer != null;
@@ -139,6 +149,10 @@ public final class SelectorDatagramTransport extends SelectorTransport implement
                     data.position(data.limit());
                     datagramProtocol.errorReceived(Datagrams.sendFailure(e, size, target));
                     return;
+                } catch (RuntimeException e) {
+                    data.position(data.limit());
+                    fatalError(e, "Fatal write error on datagram transport");
+                    return;
                 }
                 if (sent) {
                     return;
@@ -154,12 +168,22 @@ public final class SelectorDatagramTransport extends SelectorTransport implement
 
     /**
      * Where a datagram for {@code addr} goes: asyncio's address check, plus the refusal of an
-     * unresolved address, which could only be resolved by blocking the loop.
+     * unresolved address, which could only be resolved by blocking the loop, and of an address the
+     * socket cannot send to, which would otherwise fail only when a waiting datagram is sent.
      */
     private SocketAddress destination(SocketAddress addr) {
-        if (addr instanceof InetSocketAddress inet && inet.isUnresolved()) {
-            throw new IllegalArgumentException("addr must be a resolved address (resolve names with "
-                    + "EventLoop.getaddrinfo first): " + addr);
+        if (addr != null) {
+            if (!(addr instanceof InetSocketAddress inet)) {
+                throw new IllegalArgumentException("addr must be an InetSocketAddress: " + addr);
+            }
+            if (inet.isUnresolved()) {
+                throw new IllegalArgumentException("addr must be a resolved address (resolve names with "
+                        + "EventLoop.getaddrinfo first): " + addr);
+            }
+            if (ipv4Only && inet.getAddress() instanceof Inet6Address) {
+                throw new IllegalArgumentException("addr must be an IPv4 address, the endpoint's socket is IPv4: "
+                        + Io.format(addr));
+            }
         }
         if (address != null) {
             if (addr != null && !addr.equals(address)) {
@@ -202,6 +226,9 @@ public final class SelectorDatagramTransport extends SelectorTransport implement
             } catch (IOException e) {
                 dequeue(size);
                 datagramProtocol.errorReceived(Datagrams.sendFailure(e, size, p.target));
+                return;
+            } catch (RuntimeException e) {
+                fatalError(e, "Fatal write error on datagram transport");
                 return;
             }
             if (!sent) {
