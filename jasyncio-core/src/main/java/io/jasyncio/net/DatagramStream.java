@@ -143,11 +143,15 @@ public final class DatagramStream implements DatagramProtocol, AutoCloseable {
      * @throws IllegalArgumentException as {@link DatagramTransport#sendto(ByteBuffer, SocketAddress)}
      *     for a missing, unresolved or wrong address
      * @throws UnsupportedOperationException for an empty datagram on a connected endpoint
+     * @throws IllegalStateException if the stream is not the protocol of an endpoint yet
      * @throws CancelledError if the task is cancelled while waiting
      */
     public void send(ByteBuffer data, SocketAddress addr) throws IOException {
         DatagramTransport t = transport;
-        if (t == null || t.isClosing()) {
+        if (t == null) {
+            throw new IllegalStateException("the DatagramStream is not the protocol of an endpoint yet");
+        }
+        if (t.isClosing()) {
             throw new SocketException("the datagram stream is closed");
         }
         sending = true;
