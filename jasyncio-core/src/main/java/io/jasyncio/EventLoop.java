@@ -38,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +48,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -89,6 +89,7 @@ public class EventLoop implements AutoCloseable {
     @SuppressWarnings("unused")
     private volatile boolean wakeupArmed;
     private final Selector selector;
+    private final Consumer<SelectionKey> queueReady = this::queueKey;
     private int ioRegistrations;
     /** Jobs running on other threads for this loop; the virtual clock waits for them in real time. */
     private final AtomicInteger externalWork = new AtomicInteger();
@@ -601,16 +602,16 @@ public class EventLoop implements AutoCloseable {
         int n;
         try {
             if (timeoutNanos == 0) {
-                n = selector.selectNow();
+                n = selector.selectNow(queueReady);
             } else {
                 WAKEUP_ARMED.setVolatile(this, false);
                 if (!inbox.isEmpty()) {
-                    n = selector.selectNow();
+                    n = selector.selectNow(queueReady);
                 } else if (timeoutNanos < 0) {
-                    n = selector.select();
+                    n = selector.select(queueReady);
                 } else {
                     // Round up to whole milliseconds so a timer never fires early.
-                    n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+                    n = selector.select(queueReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 }
                 WAKEUP_ARMED.setVolatile(this, true);
             }
@@ -619,28 +620,25 @@ public class EventLoop implements AutoCloseable {
         } catch (ClosedSelectorException e) {
             throw new IllegalStateException("Event loop is closed", e);
         }
-        if (n > 0) {
-            queueSelected();
-        }
         return n;
     }
 
-    private void queueSelected() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            IoRegistration reg = (IoRegistration) key.attachment();
-            if (!key.isValid()) {
-                continue;
-            }
-            int ops = key.readyOps();
-            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
-                ready.add(reg.reader);
-            }
-            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
-                ready.add(reg.writer);
-            }
+    /**
+     * Queues the reader and writer of a channel the selector found ready. Passed to the selector's
+     * action-taking {@code select} methods, which skip the selected-key set: a select allocates
+     * nothing.
+     */
+    private void queueKey(SelectionKey key) {
+        IoRegistration reg = (IoRegistration) key.attachment();
+        if (!key.isValid()) {
+            return;
+        }
+        int ops = key.readyOps();
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+            ready.add(reg.reader);
+        }
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+            ready.add(reg.writer);
         }
     }
 
@@ -742,11 +740,10 @@ public class EventLoop implements AutoCloseable {
      */
     private void flushCancelledKeys() {
         try {
-            selector.selectNow();
+            selector.selectNow(queueReady);
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);
         }
-        queueSelected();
     }
 
     /** The reader and writer of one channel, sharing its selection key. */

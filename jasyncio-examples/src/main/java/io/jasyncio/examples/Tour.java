@@ -2,6 +2,7 @@ package io.jasyncio.examples;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.examples.tour.CoreTour;
+import io.jasyncio.examples.tour.NetTour;
 import io.jasyncio.examples.tour.Section;
 import io.jasyncio.examples.tour.SyncTour;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ public final class Tour {
         List<Section> all = new ArrayList<>();
         all.addAll(CoreTour.sections());
         all.addAll(SyncTour.sections());
+        all.addAll(NetTour.sections());
         return all;
     }
 

@@ -49,6 +49,7 @@ class DocSnippetsTest {
             import java.io.*;
             import java.net.*;
             import java.nio.ByteBuffer;
+            import java.nio.file.Path;
             import java.nio.charset.StandardCharsets;
             import java.time.Duration;
             import java.util.List;

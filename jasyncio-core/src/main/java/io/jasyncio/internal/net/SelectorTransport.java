@@ -7,10 +7,13 @@ import io.jasyncio.net.TransportSocket;
 import io.jasyncio.net.WriteBufferLimits;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What every transport over a selectable socket shares: asyncio's {@code _SelectorTransport} with
@@ -61,7 +64,7 @@ public abstract class SelectorTransport implements BaseTransport {
         this.channel = channel;
         this.sockname = addressOrNull(channel, false);
         this.peername = peername != null ? peername : addressOrNull(channel, true);
-        this.protocol = java.util.Objects.requireNonNull(protocol, "protocol");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
         net.register(channel, this);
         this.server = server;
         if (server != null) {
@@ -72,8 +75,8 @@ public abstract class SelectorTransport implements BaseTransport {
     private static SocketAddress addressOrNull(NetworkChannel channel, boolean remote) {
         try {
             if (remote) {
-                return channel instanceof java.nio.channels.SocketChannel sc ? sc.getRemoteAddress()
-                        : channel instanceof java.nio.channels.DatagramChannel dc ? dc.getRemoteAddress() : null;
+                return channel instanceof SocketChannel sc ? sc.getRemoteAddress()
+                        : channel instanceof DatagramChannel dc ? dc.getRemoteAddress() : null;
             }
             return channel.getLocalAddress();
         } catch (IOException e) {
@@ -118,7 +121,7 @@ public abstract class SelectorTransport implements BaseTransport {
 
     @Override
     public void setProtocol(BaseProtocol protocol) {
-        this.protocol = java.util.Objects.requireNonNull(protocol, "protocol");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
     }
 
     @Override
