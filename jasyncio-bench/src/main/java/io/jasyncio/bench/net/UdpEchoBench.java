@@ -1,4 +1,4 @@
-package io.jasyncio.bench;
+package io.jasyncio.bench.net;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
@@ -35,26 +35,35 @@ import java.util.regex.Pattern;
  * echoes with {@code recv()}/{@code send()}, and CPython's asyncio with a
  * {@code DatagramProtocol} ({@code udp_echo_server.py}, shipped in the benchmark jar; skipped when
  * there is no {@code python3} on the PATH). The table gives the median and the range of echoed
- * datagrams per second: each one received and sent back by the server.
+ * datagrams per second (each one received and sent back by the server), and the median CPU time
+ * the server's process spent per echo (this JVM's, idle but for the server, or the Python
+ * process's).
  *
  * <pre>
  * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -cp jasyncio-benchmarks.jar \
- *     io.jasyncio.bench.UdpEchoBench [runs] [seconds] [window] [size]
+ *     io.jasyncio.bench.net.UdpEchoBench [runs] [seconds] [window] [size]
  * </pre>
  */
 public final class UdpEchoBench {
     private static final double WARMUP_SECONDS = 2;
-    private static final Pattern RESULT = Pattern.compile("echoes=(\\d+) lost=(\\d+) seconds=([0-9.]+)");
+    private static final Pattern RESULT = Pattern.compile("echoes=(\\d+) lost=(\\d+) seconds=([0-9.]+) total=(\\d+)");
 
     /** A running echo server; {@link #close()} stops it. */
     private interface EchoServer extends AutoCloseable {
         int port();
 
+        /** The CPU time the server's process has used so far, in nanoseconds. */
+        long cpuNanos();
+
         @Override
         void close() throws Exception;
     }
 
-    private record Result(double echoesPerSecond, long lost) {
+    /**
+     * One client run: echoes per second and losses of the measured period, and the server's CPU
+     * time per echo over the whole run (a figure that other load on the machine disturbs less).
+     */
+    private record Result(double echoesPerSecond, long lost, double cpuNanosPerEcho) {
     }
 
     private UdpEchoBench() {
@@ -74,8 +83,8 @@ public final class UdpEchoBench {
                         + "after %.0f s of warm-up; jasyncio on Java %s, %s backend; %d CPUs; CPython: %s%n%n",
                 size, window, runs, seconds, WARMUP_SECONDS, Runtime.version(), backend,
                 Runtime.getRuntime().availableProcessors(), python != null ? python : "python3 not found, row left out");
-        System.out.println("| server (one event loop) | echoed datagrams/s, median [min-max] | lost |");
-        System.out.println("|---|---|---|");
+        System.out.println("| server (one event loop) | echoed datagrams/s, median [min-max] | server CPU per echo, median | lost |");
+        System.out.println("|---|---|---|---|");
         report("jasyncio, DatagramProtocol echoing from datagramReceived", measure(UdpEchoBench::protocolServer,
                 runs, seconds, window, size));
         report("jasyncio, DatagramStream, a task echoing with recv()/send()", measure(UdpEchoBench::streamServer,
@@ -171,6 +180,12 @@ public final class UdpEchoBench {
             }
 
             @Override
+            public long cpuNanos() {
+                // The whole process: on the virtual-thread backend tasks run on carrier threads.
+                return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+            }
+
+            @Override
             public void close() throws Exception {
                 stopper.get().run();
                 thread.join();
@@ -193,6 +208,11 @@ public final class UdpEchoBench {
             }
 
             @Override
+            public long cpuNanos() {
+                return p.info().totalCpuDuration().orElseThrow().toNanos();
+            }
+
+            @Override
             public void close() throws Exception {
                 p.getOutputStream().close();
                 p.waitFor();
@@ -207,33 +227,41 @@ public final class UdpEchoBench {
         List<Result> results = new ArrayList<>();
         try (EchoServer server = factory.start()) {
             for (int i = 0; i < runs; i++) {
-                results.add(runClient(server.port(), seconds, window, size));
+                results.add(runClient(server, seconds, window, size));
             }
         }
         return results;
     }
 
-    /** Runs {@link UdpEchoClient} in a new JVM against {@code port} and reads its result. */
-    private static Result runClient(int port, double seconds, int window, int size) throws Exception {
+    /** Runs {@link UdpEchoClient} in a new JVM against {@code server} and reads its result. */
+    private static Result runClient(EchoServer server, double seconds, int window, int size) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
+        long cpuBefore = server.cpuNanos();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), UdpEchoClient.class.getName(),
-                "127.0.0.1", Integer.toString(port), Double.toString(WARMUP_SECONDS), Double.toString(seconds),
+                "127.0.0.1", Integer.toString(server.port()), Double.toString(WARMUP_SECONDS), Double.toString(seconds),
                 Integer.toString(window), Integer.toString(size)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         Matcher m = RESULT.matcher(output);
         if (p.waitFor() != 0 || !m.find()) {
             throw new IOException("the UDP echo client failed: " + output);
         }
-        return new Result(Long.parseLong(m.group(1)) / Double.parseDouble(m.group(3)), Long.parseLong(m.group(2)));
+        double cpuPerEcho = (server.cpuNanos() - cpuBefore) / (double) Long.parseLong(m.group(4));
+        return new Result(Long.parseLong(m.group(1)) / Double.parseDouble(m.group(3)), Long.parseLong(m.group(2)),
+                cpuPerEcho);
     }
 
     private static void report(String server, List<Result> results) {
         double[] rates = results.stream().mapToDouble(Result::echoesPerSecond).sorted().toArray();
+        double[] cpu = results.stream().mapToDouble(Result::cpuNanosPerEcho).sorted().toArray();
         long lost = results.stream().mapToLong(Result::lost).sum();
-        double median = rates.length % 2 == 1 ? rates[rates.length / 2]
-                : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
-        System.out.printf(Locale.ROOT, "| %s | %s [%s-%s] | %d |%n", server, human(median), human(rates[0]),
-                human(rates[rates.length - 1]), lost);
+        System.out.printf(Locale.ROOT, "| %s | %s [%s-%s] | %.1f µs | %d |%n", server, human(median(rates)), human(rates[0]),
+                human(rates[rates.length - 1]), median(cpu) / 1000, lost);
+    }
+
+    /** The median of sorted {@code values}. */
+    private static double median(double[] values) {
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     private static String human(double rate) {

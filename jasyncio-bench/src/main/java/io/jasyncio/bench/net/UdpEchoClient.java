@@ -1,4 +1,4 @@
-package io.jasyncio.bench;
+package io.jasyncio.bench.net;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -13,10 +13,11 @@ import java.util.Locale;
  * datagrams of {@code size} bytes in flight to an echo server, sending one more for each echo
  * it receives, for {@code warmup} seconds and then {@code seconds} seconds measured. A datagram
  * that is not echoed within a second counts as lost and is replaced. Prints
- * {@code echoes=<n> lost=<n> seconds=<s>} for the measured period.
+ * {@code echoes=<n> lost=<n> seconds=<s> total=<n>}: the echoes, losses and length of the measured
+ * period, and the echoes of the whole run, warm-up included.
  *
  * <pre>
- * java -cp jasyncio-benchmarks.jar io.jasyncio.bench.UdpEchoClient HOST PORT WARMUP SECONDS WINDOW SIZE
+ * java -cp jasyncio-benchmarks.jar io.jasyncio.bench.net.UdpEchoClient HOST PORT WARMUP SECONDS WINDOW SIZE
  * </pre>
  */
 public final class UdpEchoClient {
@@ -47,6 +48,7 @@ public final class UdpEchoClient {
         long seq = 0;
         int inFlight = 0;
         long echoes = 0;
+        long total = 0;
         long lost = 0;
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmup * 1e9);
@@ -61,6 +63,7 @@ public final class UdpEchoClient {
             try {
                 socket.receive(inPacket);
                 inFlight--;
+                total++;
                 if (measuring) {
                     echoes++;
                 }
@@ -76,7 +79,8 @@ public final class UdpEchoClient {
                 measureFrom = now;
             }
             if (now >= end) {
-                System.out.printf(Locale.ROOT, "echoes=%d lost=%d seconds=%.3f%n", echoes, lost, (now - measureFrom) / 1e9);
+                System.out.printf(Locale.ROOT, "echoes=%d lost=%d seconds=%.3f total=%d%n", echoes, lost,
+                        (now - measureFrom) / 1e9, total);
                 return;
             }
         }
