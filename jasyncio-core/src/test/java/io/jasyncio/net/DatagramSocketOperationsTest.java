@@ -201,6 +201,25 @@ class DatagramSocketOperationsTest {
     }
 
     @Test
+    void cancelledSockSendtoThatWasWaitingForTheSocketSendsNothing() {
+        run(() -> {
+            EventLoop loop = EventLoop.running();
+            try (DatagramChannel a = socket(); DatagramChannel z = socket()) {
+                // An empty datagram waits for the socket to be reported writable before it is sent.
+                Task<Integer> sending = Asyncio.createTask(() -> loop.sockSendto(a, new byte[0], address(z)));
+                Asyncio.sleep(0);
+                assertFalse(sending.done());
+                sending.cancel();
+                assertThrows(CancelledError.class, sending::await);
+                loop.sockSendto(a, b("marker"), address(z));
+                assertEquals("marker", new String(loop.sockRecvfrom(z, 10).data(), US_ASCII),
+                        "the cancelled empty datagram was not sent");
+            }
+            return null;
+        });
+    }
+
+    @Test
     void badArgumentsAreRefusedNamingThem() {
         run(() -> {
             EventLoop loop = EventLoop.running();

@@ -232,6 +232,29 @@ class DatagramStreamTest {
     }
 
     @Test
+    void cancelledSendStillDeliversTheDatagramItHadAccepted() {
+        run(() -> {
+            try (DatagramStream server = Asyncio.openDatagramEndpoint(ANY_LOOPBACK_PORT, null);
+                    DatagramStream client = Asyncio.openDatagramEndpoint(null, server.localAddress())) {
+                client.pauseWriting();
+                Task<Void> sending = Asyncio.createTask(() -> {
+                    client.send(b("accepted"));
+                    return null;
+                });
+                Asyncio.sleep(0);
+                assertFalse(sending.done());
+                sending.cancel();
+                assertThrows(CancelledError.class, sending::await);
+                assertEquals("accepted", s(server.recv()));
+                client.resumeWriting();
+                client.send(b("after"));
+                assertEquals("after", s(server.recv()));
+            }
+            return null;
+        });
+    }
+
+    @Test
     void emptyDatagramsPassThroughAnUnconnectedStream() {
         run(() -> {
             try (DatagramStream a = Asyncio.openDatagramEndpoint(ANY_LOOPBACK_PORT, null);
