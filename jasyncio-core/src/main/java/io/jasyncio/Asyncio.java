@@ -1,9 +1,12 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Streams;
 import io.jasyncio.internal.subprocess.Subprocesses;
 import io.jasyncio.net.ClientConnectedCallback;
 import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.DatagramOptions;
+import io.jasyncio.net.DatagramStream;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.StreamConnection;
@@ -11,6 +14,7 @@ import io.jasyncio.net.StreamReader;
 import io.jasyncio.subprocess.Subprocess;
 import io.jasyncio.subprocess.SubprocessOptions;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1195,5 +1199,43 @@ public final class Asyncio {
      */
     public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
         return Subprocesses.createShell(cmd, options);
+    }
+
+    // ---------------------------------------------------------------- datagrams
+
+    /**
+     * Opens a UDP endpoint for use from tasks, a jasyncio addition: a {@link DatagramStream} whose
+     * {@code recv()} and {@code send()} suspend the task. Either address may be null, not both: a
+     * {@code localAddr} to bind (a server), a {@code remoteAddr} to connect to (a client). As
+     * {@link #openDatagramEndpoint(DatagramOptions)}.
+     */
+    public static DatagramStream openDatagramEndpoint(InetSocketAddress localAddr, InetSocketAddress remoteAddr)
+            throws IOException {
+        return Datagrams.openDatagramEndpoint(DatagramOptions.DEFAULT.withLocalAddr(localAddr).withRemoteAddr(remoteAddr),
+                DatagramStream.DEFAULT_MAX_QUEUED);
+    }
+
+    /**
+     * Opens a UDP endpoint for use from tasks, a jasyncio addition (asyncio has streams for TCP
+     * only): {@link EventLoop#createDatagramEndpoint(java.util.function.Supplier, DatagramOptions)}
+     * with a {@link DatagramStream} as the protocol, which is returned. Suspends the task as that
+     * method does; the stream holds at most {@link DatagramStream#DEFAULT_MAX_QUEUED} received datagrams.
+     *
+     * @throws IOException naming the address if the endpoint cannot be opened
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     * @throws IllegalStateException if called outside a task
+     */
+    public static DatagramStream openDatagramEndpoint(DatagramOptions options) throws IOException {
+        return Datagrams.openDatagramEndpoint(options, DatagramStream.DEFAULT_MAX_QUEUED);
+    }
+
+    /**
+     * As {@link #openDatagramEndpoint(DatagramOptions)} with a stream holding at most
+     * {@code maxQueued} received datagrams.
+     *
+     * @throws IllegalArgumentException if {@code maxQueued} is not positive
+     */
+    public static DatagramStream openDatagramEndpoint(DatagramOptions options, int maxQueued) throws IOException {
+        return Datagrams.openDatagramEndpoint(options, maxQueued);
     }
 }

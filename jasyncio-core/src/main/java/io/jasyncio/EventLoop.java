@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.coro.Backends;
 import io.jasyncio.internal.coro.CoroutineBackend;
+import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Endpoints;
 import io.jasyncio.internal.net.Resolver;
 import io.jasyncio.internal.net.SocketOps;
@@ -9,6 +10,10 @@ import io.jasyncio.internal.signal.SignalRegistry;
 import io.jasyncio.net.BaseProtocol;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.Connection;
+import io.jasyncio.net.Datagram;
+import io.jasyncio.net.DatagramEndpoint;
+import io.jasyncio.net.DatagramOptions;
+import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.internal.subprocess.ProcessRegistry;
@@ -25,6 +30,7 @@ import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
@@ -1115,6 +1121,107 @@ public class EventLoop implements AutoCloseable {
             processes = r;
         }
         return r;
+    }
+
+    // ---------------------------------------------------------------- datagrams
+
+    /**
+     * Opens a UDP endpoint: asyncio's {@code loop.create_datagram_endpoint(protocol_factory,
+     * local_addr, remote_addr)}. As {@link #createDatagramEndpoint(Supplier, DatagramOptions)} with
+     * only these two addresses given; either may be null, not both.
+     */
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            InetSocketAddress localAddr, InetSocketAddress remoteAddr) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory,
+                DatagramOptions.DEFAULT.withLocalAddr(localAddr).withRemoteAddr(remoteAddr));
+    }
+
+    /**
+     * Opens a UDP endpoint and returns its transport and the protocol made by
+     * {@code protocolFactory}: asyncio's {@code loop.create_datagram_endpoint}. Suspends the task
+     * while unresolved addresses are resolved (off the loop) and until the protocol's
+     * {@code connectionMade} has run. The socket is bound to {@code localAddr} if given and
+     * connected to {@code remoteAddr} if given (unless {@code allowBroadcast}); when the addresses
+     * resolve to several families, each family common to both is tried in turn until one works.
+     *
+     * @throws IllegalArgumentException if neither address nor a family is given, the addresses
+     *     have no family in common, or {@code reusePort} is asked for where the platform lacks it
+     * @throws java.net.BindException and other {@link IOException}s naming the address if no
+     *     attempt succeeded (the first attempt's error); {@link java.net.UnknownHostException} if a
+     *     name does not resolve
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     */
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            DatagramOptions options) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, options);
+    }
+
+    /**
+     * Opens a UDP endpoint over the existing socket {@code sock}: asyncio's
+     * {@code create_datagram_endpoint(sock=...)}. The socket is made non-blocking and the transport
+     * owns it from then on. If it is connected, its peer is the endpoint's remote address. Suspends
+     * until {@code connectionMade} has run.
+     *
+     * @throws IllegalStateException if another open transport owns {@code sock}
+     * @throws CancelledError if the task is cancelled; the socket is closed
+     */
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            DatagramChannel sock) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, sock);
+    }
+
+    /**
+     * Receives one datagram of at most {@code bufsize} bytes from the non-blocking {@code sock},
+     * suspending the task until one arrives: asyncio's {@code loop.sock_recvfrom} (3.11). A longer
+     * datagram is truncated to {@code bufsize} bytes, the rest lost, as with {@code recvfrom}.
+     *
+     * @throws IOException if the socket reports an error, such as a
+     *     {@link java.net.PortUnreachableException} on a connected socket
+     * @throws IllegalArgumentException if {@code bufsize} is negative or {@code sock} is in blocking mode
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled while waiting; no datagram is taken
+     */
+    public Datagram sockRecvfrom(DatagramChannel sock, int bufsize) throws IOException {
+        return Datagrams.sockRecvfrom(this, sock, bufsize);
+    }
+
+    /**
+     * Receives one datagram into the remaining space of {@code buf} from the non-blocking
+     * {@code sock}, suspending the task until one arrives: asyncio's
+     * {@code loop.sock_recvfrom_into} (3.11). Returns the sender's address; the datagram's bytes
+     * are those between the buffer's old and new positions (asyncio's {@code nbytes} is the
+     * buffer's remaining space: set its limit). What does not fit is lost, as with {@code recvfrom}.
+     *
+     * @throws IOException if the socket reports an error
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled while waiting; no datagram is taken
+     */
+    public SocketAddress sockRecvfromInto(DatagramChannel sock, ByteBuffer buf) throws IOException {
+        return Datagrams.sockRecvfromInto(this, sock, buf);
+    }
+
+    /**
+     * Sends the remaining bytes of {@code data} as one datagram to {@code address} on the
+     * non-blocking {@code sock}, suspending the task while the socket has no room: asyncio's
+     * {@code loop.sock_sendto} (3.11). An unresolved address is resolved first. Returns the number
+     * of bytes sent, all of them; on return {@code data} is consumed.
+     *
+     * @throws IOException naming the size and the address if the datagram is refused, for example
+     *     because it is longer than the protocol allows
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode, or is connected to
+     *     another address than {@code address} (Java cannot send elsewhere from a connected socket)
+     * @throws UnsupportedOperationException for an empty datagram on a connected socket
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled while waiting; the datagram is not sent
+     */
+    public int sockSendto(DatagramChannel sock, ByteBuffer data, SocketAddress address) throws IOException {
+        return Datagrams.sockSendto(this, sock, data, address);
+    }
+
+    /** As {@link #sockSendto(DatagramChannel, ByteBuffer, SocketAddress)} for an array. */
+    public int sockSendto(DatagramChannel sock, byte[] data, SocketAddress address) throws IOException {
+        return Datagrams.sockSendto(this, sock, ByteBuffer.wrap(data), address);
     }
 
     // ---------------------------------------------------------------- executors

@@ -48,7 +48,7 @@ class DocSnippetsTest {
             import io.jasyncio.subprocess.*;
             import io.jasyncio.net.*;
             import java.io.*;
-            import java.net.InetSocketAddress;
+            import java.net.*;
             import java.nio.ByteBuffer;
             import java.nio.file.Path;
             import java.nio.charset.StandardCharsets;
