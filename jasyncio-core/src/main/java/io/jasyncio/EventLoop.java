@@ -103,6 +103,8 @@ public class EventLoop implements AutoCloseable {
 
     private volatile Thread owner;
     private boolean stopping;
+    /** The loop's thread was interrupted while waiting: the loop stops and restores the flag. */
+    private boolean interrupted;
     private volatile boolean closed;
     volatile boolean debug;
     private long slowCallbackNanos = 100_000_000L;
@@ -421,7 +423,8 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- running
 
     /**
-     * Runs the loop until {@link #stop()} is called.
+     * Runs the loop until {@link #stop()} is called. Interrupting the loop's thread while it waits
+     * for I/O or timers also stops it, and returns with the thread's interrupt flag set.
      *
      * @throws IllegalStateException if the loop is closed, already running, or another loop runs
      *     on this thread
@@ -447,6 +450,10 @@ public class EventLoop implements AutoCloseable {
             stopping = false;
             RUNNING.remove();
             owner = null;
+            if (interrupted) {
+                interrupted = false;
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -640,6 +647,12 @@ public class EventLoop implements AutoCloseable {
                     n = selector.select(queueReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 }
                 WAKEUP_ARMED.setVolatile(this, true);
+                if (Thread.interrupted()) {
+                    // An interrupted thread's select returns at once, forever: rather than spin,
+                    // stop the loop and hand the interrupt back to whoever runs it.
+                    interrupted = true;
+                    stopping = true;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);

@@ -312,6 +312,27 @@ class EventLoopTest {
     }
 
     @Test
+    void interruptingTheLoopThreadStopsTheLoopInsteadOfSpinning() throws Exception {
+        try (EventLoop loop = EventLoop.newEventLoop()) {
+            Thread loopThread = Thread.currentThread();
+            CountDownLatch running = new CountDownLatch(1);
+            loop.callSoon(running::countDown);
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                try {
+                    running.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                loopThread.interrupt();
+            });
+            loop.runForever();
+            assertTrue(Thread.interrupted(), "runForever must hand the interrupt back");
+            interrupter.join();
+            assertFalse(loop.isRunning());
+        }
+    }
+
+    @Test
     void exceptionFromACallbackGoesToTheHandlerWithAsyncioKeys() {
         try (EventLoop loop = TestLoops.virtualLoop()) {
             List<Map<String, Object>> errors = TestLoops.recordErrors(loop);
