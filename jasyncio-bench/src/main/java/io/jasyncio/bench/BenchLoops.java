@@ -2,6 +2,7 @@ package io.jasyncio.bench;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.LoopClock;
+import io.jasyncio.internal.coro.Backends;
 
 /** Opens the event loops the benchmarks measure, on the coroutine backend a benchmark asks for. */
 final class BenchLoops {
@@ -23,23 +24,27 @@ final class BenchLoops {
         return open(backend, LoopClock.system());
     }
 
+    /** A loop on {@code clock} whose tasks run on {@code backend}; see {@link #selectBackend}. */
+    static EventLoop open(String backend, LoopClock clock) {
+        selectBackend(backend);
+        return EventLoop.newEventLoop(clock);
+    }
+
     /**
-     * A loop on {@code clock} whose tasks run on {@code backend} ({@code continuation} or
-     * {@code virtual}). jasyncio reads the backend property once, when its first loop is made;
-     * JMH runs each parameter value in its own JVM, so setting it here, before any loop exists,
-     * selects the backend as {@code -Djasyncio.backend} would.
+     * Makes this JVM run coroutines on {@code backend} ({@code continuation} or {@code virtual}).
+     * jasyncio reads the backend property once, when its first loop or coroutine is made; JMH
+     * runs each parameter value in its own JVM, so setting it before that selects the backend as
+     * {@code -Djasyncio.backend} would.
      *
      * @throws IllegalStateException if this JVM already runs another backend (e.g. under {@code -f 0})
      */
-    static EventLoop open(String backend, LoopClock clock) {
-        System.setProperty("jasyncio.backend", backend);
-        EventLoop loop = EventLoop.newEventLoop(clock);
-        if (!loop.backendName().equals(backend)) {
-            loop.close();
+    static void selectBackend(String backend) {
+        System.setProperty(Backends.PROPERTY, backend);
+        String running = Backends.selected().name();
+        if (!running.equals(backend)) {
             throw new IllegalStateException("asked for the " + backend + " backend but this JVM runs "
-                    + loop.backendName() + ": run each backend in its own fork (-f 1 or more)");
+                    + running + ": run each backend in its own fork (-f 1 or more)");
         }
-        return loop;
     }
 
     /** Runs every callback already scheduled on {@code loop}, in one iteration, and returns. */
