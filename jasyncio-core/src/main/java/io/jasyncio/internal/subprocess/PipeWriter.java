@@ -2,6 +2,7 @@ package io.jasyncio.internal.subprocess;
 
 import io.jasyncio.Context;
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.net.WriteFlowControl;
 import io.jasyncio.net.BaseProtocol;
 import io.jasyncio.net.WriteBufferLimits;
 import io.jasyncio.net.WriteTransport;
@@ -9,8 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -33,7 +32,6 @@ final class PipeWriter implements WriteTransport {
     static final int SLICE = 64 * 1024;
     /** Writes smaller than this are packed together into chunks of this size. */
     private static final int PACK_SIZE = 16 * 1024;
-    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
     /** After this many writes to a closed pipe, each further write logs a warning (asyncio's constant). */
     private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
@@ -48,9 +46,7 @@ final class PipeWriter implements WriteTransport {
     /** Set once connectionLost is scheduled. */
     private boolean lost;
     private int connLost;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flowControl;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -65,6 +61,7 @@ final class PipeWriter implements WriteTransport {
         this.out = out;
         this.pid = pid;
         this.protocol = protocol;
+        this.flowControl = new WriteFlowControl(loop, this);
         this.progress = new LoopSignal(loop, context, this::onProgress);
     }
 
@@ -334,51 +331,21 @@ final class PipeWriter implements WriteTransport {
 
     @Override
     public void setWriteBufferLimits(Integer high, Integer low) {
-        long h = high != null ? high : low != null ? 4L * low : DEFAULT_HIGH_WATER;
-        long l = low != null ? low : h / 4;
-        if (!(h >= l && l >= 0) || h > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        highWater = (int) h;
-        lowWater = (int) l;
+        flowControl.setLimits(high, low);
         maybePauseProtocol();
     }
 
     @Override
     public WriteBufferLimits getWriteBufferLimits() {
-        return new WriteBufferLimits(lowWater, highWater);
+        return flowControl.limits();
     }
 
     private void maybePauseProtocol() {
-        if (bufferSize <= highWater || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (RuntimeException e) {
-            reportFlowControlFailure("protocol.pause_writing() failed", e);
-        }
+        flowControl.maybePause(bufferSize, protocol);
     }
 
     private void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException e) {
-                reportFlowControlFailure("protocol.resume_writing() failed", e);
-            }
-        }
-    }
-
-    private void reportFlowControlFailure(String message, RuntimeException e) {
-        Map<String, Object> context = new HashMap<>();
-        context.put("message", message);
-        context.put("exception", e);
-        context.put("transport", this);
-        context.put("protocol", protocol);
-        loop.callExceptionHandler(context);
+        flowControl.maybeResume(bufferSize, protocol);
     }
 
     // ---------------------------------------------------------------- the rest
