@@ -1,0 +1,69 @@
+package io.jasyncio.bench.compare;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+
+/**
+ * Child process of the comparison that runs one in-process workload on one Java implementation:
+ * {@code MicroMain <jasyncio|threads> <workload> <warmupSeconds> <repSeconds> <reps>}.
+ *
+ * <p>Same protocol as asyncio_peer.py: a first run of {@link Workload#granularity()}-rounded
+ * {@value #PROBE_OPS} operations sizes the repetitions to last about {@code repSeconds}; warm-up
+ * runs follow until {@code warmupSeconds} have passed; then each measured repetition prints
+ * {@code rep <ops> <nanoseconds>}. jasyncio first prints {@code backend <name>}; a workload the
+ * implementation lacks prints {@code unsupported <reason>}.
+ */
+public final class MicroMain {
+    /** Operations of the sizing run (rounded up to the workload's granularity). */
+    static final long PROBE_OPS = 20_000;
+
+    private MicroMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            throw new IllegalArgumentException("usage: MicroMain <jasyncio|threads> <workload> <warmupSeconds> <repSeconds> <reps>");
+        }
+        Workload workload = Workload.byId(args[1]);
+        double warmupSeconds = Double.parseDouble(args[2]);
+        double repSeconds = Double.parseDouble(args[3]);
+        int reps = Integer.parseInt(args[4]);
+        switch (args[0]) {
+            case "jasyncio" -> Asyncio.run(() -> {
+                System.out.println("backend " + EventLoop.running().backendName());
+                measure(new JasyncioMicro(), workload, warmupSeconds, repSeconds, reps);
+                return null;
+            });
+            case "threads" -> measure(new ThreadMicro(), workload, warmupSeconds, repSeconds, reps);
+            default -> throw new IllegalArgumentException("implementation must be jasyncio or threads: " + args[0]);
+        }
+    }
+
+    private static void measure(MicroWorkloads impl, Workload workload, double warmupSeconds, double repSeconds, int reps)
+            throws Exception {
+        long ops = roundUp(PROBE_OPS, workload.granularity());
+        long probeStart = System.nanoTime();
+        try {
+            impl.run(workload, ops);
+        } catch (UnsupportedOperationException e) {
+            System.out.println("unsupported " + e.getMessage());
+            return;
+        }
+        long probe = System.nanoTime() - probeStart;
+        ops = roundUp((long) (ops * (repSeconds * 1e9 / Math.max(probe, 1))), workload.granularity());
+        long warmupEnd = probeStart + (long) (warmupSeconds * 1e9);
+        while (System.nanoTime() < warmupEnd) {
+            impl.run(workload, ops);
+        }
+        for (int i = 0; i < reps; i++) {
+            long start = System.nanoTime();
+            long done = impl.run(workload, ops);
+            long elapsed = System.nanoTime() - start;
+            System.out.println("rep " + done + " " + elapsed);
+        }
+    }
+
+    private static long roundUp(long ops, long granularity) {
+        return Math.max(granularity, (ops + granularity - 1) / granularity * granularity);
+    }
+}

@@ -1,0 +1,61 @@
+package io.jasyncio.bench.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time (user + system, all threads) consumed by a Linux process, from {@code /proc/<pid>/stat}.
+ * Per-operation CPU cost is the figure that survives a shared, noisy machine better than
+ * wall-clock throughput.
+ */
+final class ProcCpu {
+    /** Nanoseconds per clock tick: Linux reports user/system time in USER_HZ ticks. */
+    private final long nanosPerTick;
+
+    ProcCpu(long ticksPerSecond) {
+        if (ticksPerSecond <= 0) {
+            throw new IllegalArgumentException("ticksPerSecond must be positive: " + ticksPerSecond);
+        }
+        this.nanosPerTick = 1_000_000_000L / ticksPerSecond;
+    }
+
+    /** Reads USER_HZ with {@code getconf CLK_TCK}; 100, the value on every common Linux, if that fails. */
+    static ProcCpu forThisMachine() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() == 0 && out.matches("\\d+")) {
+                return new ProcCpu(Long.parseLong(out));
+            }
+        } catch (IOException e) {
+            // No getconf: fall through to the universal default.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new ProcCpu(100);
+    }
+
+    /**
+     * CPU nanoseconds used so far by process {@code pid}.
+     *
+     * @throws IOException if the process does not exist or its stat line cannot be read
+     */
+    long cpuNanos(long pid) throws IOException {
+        return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * nanosPerTick;
+    }
+
+    /**
+     * utime + stime, in ticks, of a {@code /proc/<pid>/stat} line. The command name (field 2) may
+     * contain spaces and parentheses, so fields are counted after its last ')'.
+     */
+    static long parseCpuTicks(String statLine) {
+        int close = statLine.lastIndexOf(')');
+        if (close < 0) {
+            throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + statLine);
+        }
+        String[] fields = statLine.substring(close + 2).trim().split(" ");
+        // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+}
