@@ -7,5 +7,8 @@
  * class path); without it jasyncio runs its tasks on virtual threads.
  */
 module io.jasyncio {
+    // sun.misc.Signal, for loop.addSignalHandler and Ctrl-C handling in Runner.
+    requires jdk.unsupported;
+
     exports io.jasyncio;
 }

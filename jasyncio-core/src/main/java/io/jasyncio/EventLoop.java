@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.coro.Backends;
 import io.jasyncio.internal.coro.CoroutineBackend;
+import io.jasyncio.internal.signal.SignalRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -82,6 +83,7 @@ public class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private Executor defaultExecutor;
     private boolean executorShutdownCalled;
+    private boolean signalHandlersInstalled;
 
     /** Creates a loop on the real clock; see {@link #newEventLoop()}. */
     public EventLoop() {
@@ -469,6 +471,9 @@ public class EventLoop implements AutoCloseable {
             return;
         }
         closed = true;
+        if (signalHandlersInstalled) {
+            SignalRegistry.removeAll(this);
+        }
         ready.clear();
         inbox.clear();
         while (!timers.isEmpty()) {
@@ -841,6 +846,57 @@ public class EventLoop implements AutoCloseable {
 
     private <T> Future<T> runInExecutorThread(Callable<T> fn) {
         return runInExecutor(command -> Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(command), fn);
+    }
+
+    // ---------------------------------------------------------------- signals
+
+    /**
+     * Runs {@code callback} on this loop whenever the process receives signal {@code sig}
+     * ({@code "INT"}, {@code "SIGINT"} or {@code "sigint"}): asyncio's {@code add_signal_handler}.
+     * Replaces an earlier handler of that signal; signals belong to the process, so a handler
+     * added by another loop is replaced too. Handlers are removed when the loop closes.
+     *
+     * @throws IllegalArgumentException if the signal is unknown, cannot be caught (SIGKILL,
+     *     SIGSTOP) or is reserved by the JVM (SIGQUIT, SIGSEGV, SIGBUS...), naming it
+     * @throws IllegalStateException if the loop is closed or called from a foreign thread
+     */
+    public void addSignalHandler(String sig, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkOpen();
+        checkThread();
+        String name = SignalRegistry.canonicalName(sig);
+        Handle handle = new Handle(this, callback, currentContext.copy());
+        SignalRegistry.install(name, this, signal -> enqueueFromAnyThread(handle));
+        signalHandlersInstalled = true;
+    }
+
+    /** As {@link #addSignalHandler(String, Runnable)} with the signal's POSIX number (2 for SIGINT). */
+    public void addSignalHandler(int sig, Runnable callback) {
+        addSignalHandler(SignalRegistry.nameOf(sig), callback);
+    }
+
+    /**
+     * Removes this loop's handler of signal {@code sig}, restoring the JVM's own.
+     *
+     * @return whether this loop had a handler for it
+     * @throws IllegalArgumentException if the signal is unknown
+     */
+    public boolean removeSignalHandler(String sig) {
+        checkThread();
+        return SignalRegistry.remove(SignalRegistry.canonicalName(sig), this);
+    }
+
+    /** As {@link #removeSignalHandler(String)} with the signal's POSIX number. */
+    public boolean removeSignalHandler(int sig) {
+        return removeSignalHandler(SignalRegistry.nameOf(sig));
+    }
+
+    /** Queues an existing handle from any thread; dropped silently once the loop is closed. */
+    private void enqueueFromAnyThread(Handle handle) {
+        if (!closed) {
+            inbox.add(handle);
+            wakeUp();
+        }
     }
 
     // ---------------------------------------------------------------- errors

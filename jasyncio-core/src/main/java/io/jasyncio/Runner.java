@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.signal.SignalRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class Runner implements AutoCloseable {
 
     /**
      * Runs {@code main} as a task on the runner's loop until it is done, and returns its result.
+     * On the JVM's main thread, Ctrl-C (SIGINT) cancels {@code main}, which then ends with
+     * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual.
      *
      * @throws IllegalStateException if a loop is already running on this thread or the runner is closed
      * @throws Throwable whatever {@code main} throws, unchanged
@@ -65,7 +68,19 @@ public final class Runner implements AutoCloseable {
         }
         lazyInit();
         Task<T> task = loop.createTask(main, new TaskOptions(null, context != null ? context : this.context, null));
-        return loop.runUntilComplete(task);
+        SigintCanceller sigint = SigintCanceller.installOnMainThread(loop, task);
+        try {
+            return loop.runUntilComplete(task);
+        } catch (CancelledError e) {
+            if (sigint != null && sigint.interrupted() && task.uncancel() == 0) {
+                throw new KeyboardInterrupt();
+            }
+            throw e;
+        } finally {
+            if (sigint != null) {
+                sigint.close();
+            }
+        }
     }
 
     /** The runner's loop, created on first use. */
@@ -117,6 +132,53 @@ public final class Runner implements AutoCloseable {
         }
         context = new Context();
         state = State.INITIALIZED;
+    }
+
+    /**
+     * asyncio 3.11's Ctrl-C handling: on the JVM's main thread, unless SIGINT already has a
+     * jasyncio handler, the first SIGINT cancels the main task so its cleanup runs; a second one
+     * goes to the JVM's own handler, which shuts the JVM down.
+     */
+    private static final class SigintCanceller implements AutoCloseable {
+        private final EventLoop loop;
+        private final Task<?> task;
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        private SigintCanceller(EventLoop loop, Task<?> task) {
+            this.loop = loop;
+            this.task = task;
+        }
+
+        static SigintCanceller installOnMainThread(EventLoop loop, Task<?> task) {
+            if (!Thread.currentThread().getName().equals("main") || SignalRegistry.isHandled("INT")) {
+                return null;
+            }
+            SigintCanceller c = new SigintCanceller(loop, task);
+            SignalRegistry.install("INT", c, signal -> c.onSigint());
+            return c;
+        }
+
+        /** Runs on the JVM's signal thread. */
+        private void onSigint() {
+            if (count.incrementAndGet() == 1 && !task.done()) {
+                try {
+                    loop.callSoonThreadsafe(task::cancel);
+                    return;
+                } catch (IllegalStateException loopClosed) {
+                    // Too late to cancel anything: act as a second Ctrl-C.
+                }
+            }
+            SignalRegistry.reraise("INT", this);
+        }
+
+        boolean interrupted() {
+            return count.get() > 0;
+        }
+
+        @Override
+        public void close() {
+            SignalRegistry.remove("INT", this);
+        }
     }
 
     /** asyncio's {@code _cancel_all_tasks}: cancel, wait for all, report the ones that failed. */
