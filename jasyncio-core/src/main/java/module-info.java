@@ -11,4 +11,5 @@ module io.jasyncio {
     requires jdk.unsupported;
 
     exports io.jasyncio;
+    exports io.jasyncio.net;
 }

@@ -1,7 +1,17 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.net.Streams;
+import io.jasyncio.net.ClientConnectedCallback;
+import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.StreamConnection;
+import io.jasyncio.net.StreamReader;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -336,5 +346,80 @@ public final class Asyncio {
         EventLoop loop = EventLoop.running();
         Context context = loop.currentContext().copy();
         return loop.runInExecutor(null, () -> context.run(fn)).await();
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /**
+     * Opens a TCP connection and returns its reader and writer: asyncio's {@code open_connection}.
+     * Suspends the current task like {@link EventLoop#createConnection(java.util.function.Supplier, String, int)};
+     * the reader has the default limit (64 KiB).
+     *
+     * @throws IOException naming the address if the connection cannot be made
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     * @throws IllegalStateException if called outside a task
+     */
+    public static StreamConnection openConnection(String host, int port) throws IOException {
+        return Streams.openConnection(host, port, StreamReader.DEFAULT_LIMIT, ConnectOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #openConnection(String, int)} with the reader's {@code limit} and the options of
+     * {@code create_connection}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public static StreamConnection openConnection(String host, int port, int limit, ConnectOptions options)
+            throws IOException {
+        return Streams.openConnection(host, port, limit, options);
+    }
+
+    /** Connects to the Unix-domain socket at {@code path}: asyncio's {@code open_unix_connection}. */
+    public static StreamConnection openUnixConnection(Path path) throws IOException {
+        return Streams.openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** As {@link #openUnixConnection(Path)} with the reader's {@code limit}. */
+    public static StreamConnection openUnixConnection(Path path, int limit) throws IOException {
+        return Streams.openUnixConnection(path, limit);
+    }
+
+    /**
+     * Starts a TCP server that runs {@code clientConnected} as a new task for each client, with the
+     * client's reader and writer: asyncio's {@code start_server}. Listens as
+     * {@link EventLoop#createServer(java.util.function.Supplier, String, int)}; suspends the task for
+     * one loop iteration so the server accepts when this returns.
+     *
+     * @param host the host to listen on; null or empty for every interface
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, String host, int port)
+            throws IOException {
+        return Streams.startServer(clientConnected, java.util.Collections.singletonList(host), port,
+                StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #startServer(ClientConnectedCallback, String, int)} with the readers' {@code limit} and server options. */
+    public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, int limit,
+            ServerOptions options) throws IOException {
+        return Streams.startServer(clientConnected, java.util.Collections.singletonList(host), port, limit, options);
+    }
+
+    /** As {@link #startServer(ClientConnectedCallback, String, int)} listening on several hosts. */
+    public static Server startServer(ClientConnectedCallback clientConnected, List<String> hosts, int port, int limit,
+            ServerOptions options) throws IOException {
+        return Streams.startServer(clientConnected, hosts, port, limit, options);
+    }
+
+    /** Starts a Unix-domain socket server at {@code path}: asyncio's {@code start_unix_server}. */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path) throws IOException {
+        return Streams.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #startUnixServer(ClientConnectedCallback, Path)} with the readers' {@code limit} and server options. */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
+            ServerOptions options) throws IOException {
+        return Streams.startUnixServer(clientConnected, path, limit, options);
     }
 }

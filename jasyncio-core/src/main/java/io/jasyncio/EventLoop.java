@@ -2,16 +2,33 @@ package io.jasyncio;
 
 import io.jasyncio.internal.coro.Backends;
 import io.jasyncio.internal.coro.CoroutineBackend;
+import io.jasyncio.internal.net.Endpoints;
+import io.jasyncio.internal.net.Resolver;
+import io.jasyncio.internal.net.SocketOps;
 import io.jasyncio.internal.signal.SignalRegistry;
+import io.jasyncio.net.BaseProtocol;
+import io.jasyncio.net.ConnectOptions;
+import io.jasyncio.net.Connection;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -26,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * An event loop: asyncio's {@code AbstractEventLoop}, one per thread. It owns a ready queue of
@@ -66,6 +84,11 @@ public class EventLoop implements AutoCloseable {
     private volatile boolean wakeupArmed;
     private final Selector selector;
     private int ioRegistrations;
+    /**
+     * A key was cancelled since the last select: a channel closed after that keeps its descriptor
+     * open until a select deregisters the key, so the next poll selects even with nothing registered.
+     */
+    private boolean keysCancelled;
     /** Jobs running on other threads for this loop; the virtual clock waits for them in real time. */
     private final AtomicInteger externalWork = new AtomicInteger();
 
@@ -539,7 +562,7 @@ public class EventLoop implements AutoCloseable {
             timeoutNanos = 0;
         }
         if (timeoutNanos == 0) {
-            if (ioRegistrations > 0) {
+            if (ioRegistrations > 0 || keysCancelled) {
                 select(0);
             }
         } else if (virtualClock != null) {
@@ -561,7 +584,7 @@ public class EventLoop implements AutoCloseable {
             virtualClock.advanceNanos(timeoutNanos < 0 ? 0 : Math.min(timeoutNanos, System.nanoTime() - t0));
             return;
         }
-        int events = ioRegistrations > 0 ? select(0) : 0;
+        int events = ioRegistrations > 0 || keysCancelled ? select(0) : 0;
         if (events > 0 || !inbox.isEmpty()) {
             return;
         }
@@ -575,6 +598,7 @@ public class EventLoop implements AutoCloseable {
     /** One select call; returns the number of channels made ready. */
     private int select(long timeoutNanos) {
         int n;
+        keysCancelled = false;
         try {
             if (timeoutNanos == 0) {
                 n = selector.selectNow();
@@ -742,6 +766,7 @@ public class EventLoop implements AutoCloseable {
             int after = (reader != null ? readOp : 0) | (writer != null ? writeOp : 0);
             if (after == 0) {
                 key.cancel();
+                keysCancelled = true;
             } else {
                 key.interestOps(after);
             }
@@ -752,6 +777,252 @@ public class EventLoop implements AutoCloseable {
             }
             return old != null;
         }
+    }
+
+    // ---------------------------------------------------------------- networking
+
+    /**
+     * Opens a TCP connection to {@code host} and {@code port} and returns its transport and the
+     * protocol made by {@code protocolFactory}: asyncio's {@code loop.create_connection}. Suspends
+     * the current task while the host is resolved (off the loop, unless it is a numeric address)
+     * and each resolved address is tried in turn, until one connects; returns once the protocol's
+     * {@code connectionMade} has run.
+     *
+     * @param host a host name or numeric address; null means the loopback address
+     * @throws java.net.ConnectException and other {@link IOException}s naming the address when
+     *     every attempt failed (one error if there was one attempt or all failed alike, else one
+     *     "Multiple exceptions" error); {@link java.net.UnknownHostException} if the name does not resolve
+     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws CancelledError if the task is cancelled; a socket being connected is closed
+     */
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory, String host,
+            int port) throws IOException {
+        return Endpoints.createConnection(this, protocolFactory, host, port, ConnectOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #createConnection(Supplier, String, int)} with asyncio's keyword arguments: the
+     * address family, a local address to bind, Happy Eyeballs ({@code happyEyeballsDelay},
+     * {@code interleave}) and {@code allErrors}.
+     */
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory, String host,
+            int port, ConnectOptions options) throws IOException {
+        return Endpoints.createConnection(this, protocolFactory, host, port, options);
+    }
+
+    /**
+     * Wraps the connected socket {@code sock} (TCP or Unix) in a transport and a protocol:
+     * asyncio's {@code create_connection(sock=...)}. The transport owns the socket from then on.
+     * Suspends until {@code connectionMade} has run.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not connected
+     */
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock) throws IOException {
+        return Endpoints.createConnection(this, protocolFactory, sock);
+    }
+
+    /**
+     * Wraps a socket accepted outside the loop in a transport and a protocol: asyncio's
+     * {@code connect_accepted_socket}. As {@link #createConnection(Supplier, SocketChannel)}.
+     */
+    public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
+            SocketChannel sock) throws IOException {
+        return Endpoints.connectAcceptedSocket(this, protocolFactory, sock);
+    }
+
+    /**
+     * Connects to the Unix-domain socket at {@code path}: asyncio's
+     * {@code loop.create_unix_connection}. Suspends until {@code connectionMade} has run.
+     *
+     * @throws IOException naming the path if the connection fails
+     * @throws CancelledError if the task is cancelled; the socket is closed
+     */
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path)
+            throws IOException {
+        return Endpoints.createUnixConnection(this, protocolFactory, path);
+    }
+
+    /**
+     * Listens on {@code host} and {@code port} with asyncio's defaults: asyncio's
+     * {@code loop.create_server}. See {@link #createServer(Supplier, List, int, ServerOptions)}.
+     */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port)
+            throws IOException {
+        return Endpoints.createServer(this, protocolFactory, java.util.Collections.singletonList(host), port,
+                ServerOptions.DEFAULT);
+    }
+
+    /** As {@link #createServer(Supplier, List, int, ServerOptions)} for one host. */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            ServerOptions options) throws IOException {
+        return Endpoints.createServer(this, protocolFactory, java.util.Collections.singletonList(host), port, options);
+    }
+
+    /**
+     * Listens on every address of {@code hosts} at {@code port} and returns the server: asyncio's
+     * {@code loop.create_server}. Each host is resolved (off the loop unless numeric) and each
+     * distinct address gets a listening socket; port 0 picks a free port per socket, readable from
+     * {@link Server#sockets()}. A null or empty host means every interface. Unless
+     * {@code options.startServing()} is false, the server accepts connections at once and the task
+     * is suspended for one loop iteration. Each accepted connection gets a protocol from
+     * {@code protocolFactory} and a transport.
+     *
+     * @throws java.net.BindException naming the address if one cannot be bound
+     * @throws IllegalArgumentException if {@code port} is out of range, or {@code reusePort} is
+     *     asked for where the platform lacks it
+     */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, List<String> hosts, int port,
+            ServerOptions options) throws IOException {
+        return Endpoints.createServer(this, protocolFactory, hosts, port, options);
+    }
+
+    /**
+     * Serves on an existing server socket (bound and listening; an unbound one is bound to a free
+     * port): asyncio's {@code create_server(sock=...)}. The server owns the socket from then on.
+     */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) throws IOException {
+        return Endpoints.createServer(this, protocolFactory, sock, options);
+    }
+
+    /** As {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) throws IOException {
+        return Endpoints.createUnixServer(this, protocolFactory, path, ServerOptions.DEFAULT);
+    }
+
+    /**
+     * Listens on a Unix-domain socket at {@code path}: asyncio's {@code loop.create_unix_server}.
+     * A socket file left at {@code path} by an earlier server is removed first; any other file
+     * there makes the bind fail. With {@code cleanupSocket} (the default), closing the server
+     * removes the file it created, unless it was replaced meanwhile.
+     *
+     * @throws java.net.BindException if the address is in use
+     * @throws IllegalArgumentException if {@code options} sets family, reuseAddress, reusePort or
+     *     keepAlive, which do not apply to Unix sockets
+     */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options)
+            throws IOException {
+        return Endpoints.createUnixServer(this, protocolFactory, path, options);
+    }
+
+    /** Serves on an existing Unix-domain server socket: asyncio's {@code create_unix_server(sock=...)}. */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) throws IOException {
+        return Endpoints.createUnixServer(this, protocolFactory, sock, options);
+    }
+
+    /**
+     * Resolves {@code host} on the default executor, suspending the task meanwhile: asyncio's
+     * {@code loop.getaddrinfo}. Returns the addresses with {@code port}, in the resolver's order.
+     * Connections and servers resolve through this method, so a subclass may override it.
+     *
+     * @param host a host name or numeric address; null means the loopback address
+     * @param family {@code INET} or {@code INET6} to keep only that family; null for any
+     * @throws java.net.UnknownHostException if the name does not resolve (to that family)
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
+    public List<InetSocketAddress> getaddrinfo(String host, int port, ProtocolFamily family)
+            throws java.net.UnknownHostException {
+        return Resolver.getaddrinfo(this, host, port, family);
+    }
+
+    /**
+     * Finds the host name of {@code address} (a reverse lookup) on the default executor, suspending
+     * the task meanwhile: asyncio's {@code loop.getnameinfo}. Returns the address with that name,
+     * read with {@link InetSocketAddress#getHostName()}; the numeric address when there is no name.
+     *
+     * @throws IllegalArgumentException if {@code address} is unresolved
+     */
+    public InetSocketAddress getnameinfo(InetSocketAddress address) throws java.net.UnknownHostException {
+        return Resolver.getnameinfo(this, address);
+    }
+
+    /**
+     * Connects the non-blocking {@code sock} to {@code address}, suspending the task until the
+     * connection is made: asyncio's {@code loop.sock_connect}. An unresolved address is resolved first.
+     *
+     * @throws java.net.ConnectException and other {@link IOException}s naming the address
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled; the caller should close the socket
+     */
+    public void sockConnect(SocketChannel sock, SocketAddress address) throws IOException {
+        SocketOps.sockConnect(this, sock, address);
+    }
+
+    /**
+     * Accepts a connection on the non-blocking, listening {@code sock}, suspending the task until
+     * one arrives: asyncio's {@code loop.sock_accept}. Returns the new connection in non-blocking
+     * mode; its peer is {@link SocketChannel#getRemoteAddress()}.
+     *
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode
+     * @throws CancelledError if the task is cancelled; a connection accepted for it is closed
+     */
+    public SocketChannel sockAccept(ServerSocketChannel sock) throws IOException {
+        return SocketOps.sockAccept(this, sock);
+    }
+
+    /**
+     * Reads up to {@code n} bytes from the non-blocking {@code sock}, suspending the task until some
+     * arrive: asyncio's {@code loop.sock_recv}. An empty result means end of stream.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or {@code sock} is in blocking mode
+     * @throws CancelledError if the task is cancelled while waiting
+     */
+    public <C extends SelectableChannel & ReadableByteChannel> byte[] sockRecv(C sock, int n) throws IOException {
+        return SocketOps.sockRecv(this, sock, n);
+    }
+
+    /**
+     * Reads into the remaining space of {@code buf} from the non-blocking {@code sock}, suspending
+     * the task until some bytes arrive: asyncio's {@code loop.sock_recv_into}. Returns the number of
+     * bytes read, or -1 at end of stream (asyncio returns 0); 0 at once if {@code buf} is full.
+     *
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode
+     * @throws CancelledError if the task is cancelled while waiting
+     */
+    public <C extends SelectableChannel & ReadableByteChannel> int sockRecvInto(C sock, ByteBuffer buf)
+            throws IOException {
+        return SocketOps.sockRecvInto(this, sock, buf);
+    }
+
+    /**
+     * Sends all remaining bytes of {@code data} on the non-blocking {@code sock}, suspending the
+     * task while the socket is full: asyncio's {@code loop.sock_sendall}. On return {@code data} is
+     * consumed. After an error, how much was sent is unknown.
+     *
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode
+     * @throws CancelledError if the task is cancelled while waiting; part of the data may be sent
+     */
+    public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C sock, ByteBuffer data)
+            throws IOException {
+        SocketOps.sockSendall(this, sock, data);
+    }
+
+    /** As {@link #sockSendall(SelectableChannel, ByteBuffer)} for an array. */
+    public <C extends SelectableChannel & WritableByteChannel> void sockSendall(C sock, byte[] data)
+            throws IOException {
+        SocketOps.sockSendall(this, sock, ByteBuffer.wrap(data));
+    }
+
+    /** Sends all of {@code file} on {@code sock}; see {@link #sockSendfile(SocketChannel, FileChannel, long, Long)}. */
+    public long sockSendfile(SocketChannel sock, FileChannel file) throws IOException {
+        return SocketOps.sockSendfile(this, sock, file, 0, null);
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} (null: to the end of the file)
+     * on the non-blocking {@code sock} with the operating system's zero-copy transfer, suspending
+     * the task while the socket is full: asyncio's {@code loop.sock_sendfile}. Returns the number
+     * of bytes sent; the file's position is then just after them.
+     *
+     * @throws IllegalArgumentException if {@code offset} is negative, {@code count} is not
+     *     positive, or {@code sock} is in blocking mode
+     * @throws CancelledError if the task is cancelled while waiting
+     */
+    public long sockSendfile(SocketChannel sock, FileChannel file, long offset, Long count) throws IOException {
+        return SocketOps.sockSendfile(this, sock, file, offset, count);
     }
 
     // ---------------------------------------------------------------- executors
