@@ -21,40 +21,20 @@ final class Environment {
     /** Where Debian's python3-uvloop installs: the interpreter tried first. */
     static final String SYSTEM_PYTHON = "/usr/bin/python3";
 
+    /** The Python interpreter of the asyncio and uvloop contenders; null if there is none. */
     final String python;
-    final String pythonVersion;
-    final String uvloopVersion;
     /** Contenders that cannot run here, with the reason. */
-    final Map<Contender, String> missing = new LinkedHashMap<>();
-    final Map<String, String> machine = new LinkedHashMap<>();
+    final Map<Contender, String> missing;
+    /** What the report prints under "Machine", in order. */
+    final Map<String, String> machine;
     /** Idle connections of workload 7 on this machine. */
     final IdleBudget idle;
 
-    private Environment(String python, Path pythonPeer) {
+    Environment(String python, Map<Contender, String> missing, Map<String, String> machine, IdleBudget idle) {
         this.python = python;
-        this.pythonVersion = python == null ? null : probe(List.of(python, "-c", "import sys; print(sys.version.split()[0])"));
-        if (!Files.isRegularFile(pythonPeer)) {
-            String reason = pythonPeer + " not found: run the comparison from the repository's root (./run bench-compare)";
-            missing.put(Contender.ASYNCIO, reason);
-            missing.put(Contender.UVLOOP, reason);
-            uvloopVersion = null;
-        } else if (pythonVersion == null) {
-            String reason = "no Python 3 interpreter (tried " + SYSTEM_PYTHON + " and python3 on the PATH)";
-            missing.put(Contender.ASYNCIO, reason);
-            missing.put(Contender.UVLOOP, reason);
-            uvloopVersion = null;
-        } else {
-            uvloopVersion = probe(List.of(python, "-c", "import uvloop; print(uvloop.__version__)"));
-            if (uvloopVersion == null) {
-                missing.put(Contender.UVLOOP, "uvloop is not importable by " + python
-                        + " (install Debian's python3-uvloop: apt-get install -y python3-uvloop)");
-            }
-        }
-        if (!Epoll.isAvailable()) {
-            missing.put(Contender.NETTY_EPOLL, "Netty's native epoll transport is unavailable: " + Epoll.unavailabilityCause());
-        }
-        this.idle = idleConnectionBudget(openFilesLimit(), localPorts());
-        describeMachine();
+        this.missing = Map.copyOf(missing);
+        this.machine = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(machine));
+        this.idle = idle;
     }
 
     /**
@@ -62,7 +42,37 @@ final class Environment {
      * running {@code pythonPeer}, the Python side of the workloads.
      */
     static Environment detect(String python, Path pythonPeer) {
-        return new Environment(python != null ? python : choosePython(), pythonPeer);
+        String interpreter = python != null ? python : choosePython();
+        String pythonVersion = interpreter == null ? null
+                : probe(List.of(interpreter, "-c", "import sys; print(sys.version.split()[0])"));
+        String uvloopVersion = pythonVersion == null ? null
+                : probe(List.of(interpreter, "-c", "import uvloop; print(uvloop.__version__)"));
+        Map<Contender, String> missing = new LinkedHashMap<>();
+        if (!Files.isRegularFile(pythonPeer)) {
+            String reason = pythonPeer + " not found: run the comparison from the repository's root (./run bench-compare)";
+            missing.put(Contender.ASYNCIO, reason);
+            missing.put(Contender.UVLOOP, reason);
+        } else if (pythonVersion == null) {
+            String reason = "no Python 3 interpreter (tried " + SYSTEM_PYTHON + " and python3 on the PATH)";
+            missing.put(Contender.ASYNCIO, reason);
+            missing.put(Contender.UVLOOP, reason);
+        } else if (uvloopVersion == null) {
+            missing.put(Contender.UVLOOP, "uvloop is not importable by " + interpreter
+                    + " (install Debian's python3-uvloop: apt-get install -y python3-uvloop)");
+        }
+        if (!Epoll.isAvailable()) {
+            missing.put(Contender.NETTY_EPOLL, "Netty's native epoll transport is unavailable: " + Epoll.unavailabilityCause());
+        }
+        Map<String, String> machine = new LinkedHashMap<>();
+        machine.put("CPU", firstMatch("/proc/cpuinfo", "model name") + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM");
+        machine.put("Memory", firstMatch("/proc/meminfo", "MemTotal"));
+        machine.put("OS", osName() + ", kernel " + read("/proc/sys/kernel/osrelease"));
+        machine.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        machine.put("Python", pythonVersion == null ? "missing" : interpreter + " " + pythonVersion);
+        machine.put("uvloop", uvloopVersion == null ? "missing" : uvloopVersion);
+        machine.put("Netty", io.netty.util.Version.identify().get("netty-transport").artifactVersion());
+        return new Environment(interpreter, missing, machine, idleConnectionBudget(openFilesLimit(), localPorts()));
     }
 
     private static String choosePython() {
@@ -107,16 +117,6 @@ final class Environment {
         } catch (IOException | RuntimeException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    private void describeMachine() {
-        machine.put("CPU", firstMatch("/proc/cpuinfo", "model name") + ", " + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM");
-        machine.put("Memory", firstMatch("/proc/meminfo", "MemTotal"));
-        machine.put("OS", osName() + ", kernel " + read("/proc/sys/kernel/osrelease"));
-        machine.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        machine.put("Python", pythonVersion == null ? "missing" : python + " " + pythonVersion);
-        machine.put("uvloop", uvloopVersion == null ? "missing" : uvloopVersion);
-        machine.put("Netty", io.netty.util.Version.identify().get("netty-transport").artifactVersion());
     }
 
     /** The 1, 5 and 15-minute load averages, to show how busy the shared machine was. */

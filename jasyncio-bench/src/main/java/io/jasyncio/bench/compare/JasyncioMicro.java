@@ -1,6 +1,8 @@
 package io.jasyncio.bench.compare;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.Lock;
+import io.jasyncio.Queue;
 import io.jasyncio.Task;
 
 /**
@@ -44,11 +46,40 @@ final class JasyncioMicro implements MicroWorkloads {
 
     @Override
     public long queue(long ops) {
-        throw new UnsupportedOperationException("jasyncio's Queue is not on this branch yet (branch sync)");
+        Queue<Integer> queue = new Queue<>(Workload.QUEUE_MAXSIZE);
+        Task<?> producer = Asyncio.createTask(() -> {
+            for (int i = 0; i < ops; i++) {
+                queue.put(i);
+            }
+        });
+        Task<?> consumer = Asyncio.createTask(() -> {
+            for (long i = 0; i < ops; i++) {
+                queue.get();
+            }
+        });
+        producer.await();
+        consumer.await();
+        return ops;
     }
 
     @Override
+    @SuppressWarnings("try") // the held lock is the point of the block, as in `async with lock`
     public long lock(long ops) {
-        throw new UnsupportedOperationException("jasyncio's Lock is not on this branch yet (branch sync)");
+        Lock lock = new Lock();
+        int perTask = (int) (ops / Workload.LOCK_TASKS);
+        Task<?>[] tasks = new Task<?>[Workload.LOCK_TASKS];
+        for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = Asyncio.createTask(() -> {
+                for (int k = 0; k < perTask; k++) {
+                    try (Lock held = lock.acquire()) {
+                        Asyncio.sleep(0);
+                    }
+                }
+            });
+        }
+        for (Task<?> t : tasks) {
+            t.await();
+        }
+        return (long) perTask * Workload.LOCK_TASKS;
     }
 }

@@ -6,9 +6,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Child process of the comparison that runs one Java echo server:
- * {@code ServerMain <blocking|netty-nio|netty-epoll>}. It listens on 127.0.0.1 on a port the
- * OS chooses, prints {@code LISTENING <port>}, and serves until its standard input closes, the
- * same protocol as asyncio_peer.py's servers.
+ * {@code ServerMain <jasyncio-streams|jasyncio-protocol|blocking|netty-nio|netty-epoll>}. It listens on
+ * 127.0.0.1 on a port the OS chooses, prints {@code LISTENING <port>} (a jasyncio server first prints
+ * {@code backend <name>}), and serves until its standard input closes: the same protocol as
+ * asyncio_peer.py's servers.
  */
 public final class ServerMain {
     /** Listen backlog of every server, large enough for workload 7's burst of connections. */
@@ -28,13 +29,16 @@ public final class ServerMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            throw new IllegalArgumentException("usage: ServerMain <blocking|netty-nio|netty-epoll>");
-        }
-        if (args[0].startsWith("jasyncio-")) {
-            System.out.println("unsupported jasyncio's TCP servers (streams and protocols) are not on this branch yet (branch net)");
-            return;
+            throw new IllegalArgumentException("usage: ServerMain <jasyncio-streams|jasyncio-protocol|blocking|netty-nio|netty-epoll>");
         }
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        if (args[0].startsWith("jasyncio-")) {
+            JasyncioEchoServer.serve(args[0].substring("jasyncio-".length()), any, () -> {
+                awaitEndOfInput(System.in);
+                return null;
+            });
+            System.exit(0);
+        }
         try (EchoServer server = start(args[0], any)) {
             System.out.println("LISTENING " + server.port());
             System.out.flush();

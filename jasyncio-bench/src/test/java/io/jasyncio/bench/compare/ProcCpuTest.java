@@ -1,0 +1,44 @@
+package io.jasyncio.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ProcCpuTest {
+
+    @Test
+    void ticksAreCountedAfterACommandNameWithSpacesAndParentheses() {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+        String line = "4242 (my (odd) cmd) S 1 2 3 4 5 6 7 8 9 10 250 75 0 0 20 0 1 0";
+        assertEquals(325, ProcCpu.parseCpuTicks(line));
+    }
+
+    @Test
+    void aLineWithoutCommandNameIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ProcCpu.parseCpuTicks("4242 S 1 2 3"));
+    }
+
+    @Test
+    void aNonPositiveTickRateIsRejectedWithItsValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ProcCpu(0));
+        assertEquals("ticksPerSecond must be positive: 0", e.getMessage());
+    }
+
+    @Test
+    void cpuTimeOfThisProcessAgreesWithTheJdk() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/self/stat")), "needs Linux /proc");
+        ProcCpu cpu = ProcCpu.forThisMachine();
+        long pid = ProcessHandle.current().pid();
+        long ours = cpu.cpuNanos(pid);
+        long jdk = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+        assertTrue(ours > 0);
+        // Both read the same kernel counters, a few instructions apart; ticks are 10 ms.
+        assertEquals(jdk, ours, Duration.ofMillis(100).toNanos());
+    }
+}
