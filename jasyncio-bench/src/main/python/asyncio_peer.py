@@ -3,9 +3,9 @@
 Runs the same workloads as the Java side, on the event loop named by --loop:
 
   asyncio_peer.py --loop asyncio|uvloop micro <switch|spawn|queue|lock> WARMUP_S REP_S REPS
-      sizes the repetitions with a first run of PROBE_OPS operations to last about REP_S seconds,
-      warms up until WARMUP_S seconds have passed, then prints "rep <ops> <nanoseconds>" per
-      measured repetition (the protocol of io.jasyncio.bench.compare.MicroMain)
+      warms up for WARMUP_S seconds with runs that start at PROBE_OPS operations and are resized
+      after each to last about REP_S seconds, then prints "rep <ops> <nanoseconds>" per measured
+      repetition (the protocol of io.jasyncio.bench.compare.MicroMain)
   asyncio_peer.py --loop asyncio|uvloop server <streams|protocol>
       echo server on 127.0.0.1, port chosen by the OS; prints "LISTENING <port>", then serves until
       its standard input closes
@@ -92,17 +92,23 @@ def round_up(ops, granularity):
     return max(granularity, (ops + granularity - 1) // granularity * granularity)
 
 
+def resize(ops, elapsed_ns, rep_seconds, granularity):
+    """The operation count that would have taken rep_seconds; at most tenfold growth a step."""
+    wanted = ops * rep_seconds * 1e9 / max(elapsed_ns, 1)
+    return round_up(int(min(wanted, ops * 10)), granularity)
+
+
 async def micro(name, warmup_seconds, rep_seconds, reps):
     body = MICRO[name]
     granularity = GRANULARITY[name]
     ops = round_up(PROBE_OPS, granularity)
-    probe_start = time.perf_counter_ns()
-    await body(ops)
-    probe = time.perf_counter_ns() - probe_start
-    ops = round_up(int(ops * rep_seconds * 1e9 / max(probe, 1)), granularity)
-    warmup_end = probe_start + int(warmup_seconds * 1e9)
-    while time.perf_counter_ns() < warmup_end:
+    warmup_end = time.perf_counter_ns() + int(warmup_seconds * 1e9)
+    first = True
+    while first or time.perf_counter_ns() < warmup_end:
+        start = time.perf_counter_ns()
         await body(ops)
+        ops = resize(ops, time.perf_counter_ns() - start, rep_seconds, granularity)
+        first = False
     for _ in range(reps):
         start = time.perf_counter_ns()
         done = await body(ops)

@@ -60,6 +60,7 @@ public final class Compare {
         Chart.write(report, chart);
         System.out.println();
         System.out.println(report.headline());
+        System.out.println(report.cpuHeadline());
         System.out.printf(Locale.ROOT, "Wrote %s and %s in %d min %d s%n", markdown, chart, took.toMinutes(), took.toSecondsPart());
     }
 
@@ -120,7 +121,8 @@ public final class Compare {
             command.addAll(pythonCommand(e.contender()));
             command.addAll(List.of("micro", e.workload().id));
         } else {
-            command.addAll(jvm(e.contender(), "-Xmx2g"));
+            // A fixed heap: no resizing pauses in the middle of the repetitions.
+            command.addAll(jvm(e.contender(), "-Xms2g", "-Xmx2g"));
             command.addAll(List.of(PACKAGE + "MicroMain", e.contender().isJasyncio() ? "jasyncio" : "threads", e.workload().id));
         }
         command.addAll(timing);
@@ -203,14 +205,20 @@ public final class Compare {
         return Outcome.measured(e, samples);
     }
 
-    /** A sample from {@code window <roundTrips> <nanos> <serverCpuNanos> <clientCpuNanos> <p50Nanos> <p99Nanos>}. */
+    /**
+     * A sample from {@code window <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos>
+     * <clientCpuNanos> <p50Nanos> <p99Nanos>}.
+     */
     static Sample windowSample(String[] f) {
         double roundTrips = Double.parseDouble(f[1]);
         double nanos = Double.parseDouble(f[2]);
+        double user = Double.parseDouble(f[3]);
+        double kernel = Double.parseDouble(f[4]);
         return new Sample(roundTrips * 1e9 / nanos,
-                roundTrips == 0 ? Double.NaN : Double.parseDouble(f[3]) / 1e3 / roundTrips,
-                Double.parseDouble(f[4]) / nanos,
-                Double.parseDouble(f[5]) / 1e3, Double.parseDouble(f[6]) / 1e3);
+                roundTrips == 0 ? Double.NaN : (user + kernel) / 1e3 / roundTrips,
+                roundTrips == 0 ? Double.NaN : kernel / 1e3 / roundTrips,
+                Double.parseDouble(f[5]) / nanos,
+                Double.parseDouble(f[6]) / 1e3, Double.parseDouble(f[7]) / 1e3);
     }
 
     private List<String> serverCommand(Entry e) {
@@ -274,7 +282,7 @@ public final class Compare {
     }
 
     /** The JVM command line for a Java contender, up to the main class. */
-    private List<String> jvm(Contender c, String heap) {
+    private List<String> jvm(Contender c, String... heap) {
         List<String> command = new ArrayList<>(javaCommand);
         List<String> flags = new ArrayList<>(List.of(heap));
         switch (c) {

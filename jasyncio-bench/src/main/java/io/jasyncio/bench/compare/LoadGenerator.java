@@ -21,7 +21,7 @@ import java.util.List;
  * leaves them idle; then it opens {@code active} connections, each keeping exactly one message of
  * {@code messageBytes} in flight (closed loop: send, read the whole echo back, check every byte,
  * send the next). One thread, one NIO selector. After the warm-up it prints, per window,
- * {@code window <roundTrips> <nanos> <serverCpuNanos> <clientCpuNanos> <p50Nanos> <p99Nanos>}.
+ * {@code window <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos> <clientCpuNanos> <p50Nanos> <p99Nanos>}.
  * Connections are closed with a reset (SO_LINGER 0) so that no TIME_WAIT state piles up
  * between runs. Any failure (refused connection, wrong echo, server silent for
  * {@value #STALL_SECONDS} s) ends the process with a message on stderr and exit status 1.
@@ -138,8 +138,8 @@ public final class LoadGenerator {
         }
         long phaseEnd = now + warmupNanos;
         long phaseStart = now;
-        long serverCpuStart = 0;
-        long clientCpuStart = 0;
+        ProcCpu.Usage serverCpuStart = null;
+        ProcCpu.Usage clientCpuStart = null;
         int window = -1;
         long lastProgress = now;
         long lastCount = 0;
@@ -155,10 +155,10 @@ public final class LoadGenerator {
             if (now < phaseEnd) {
                 continue;
             }
-            long serverCpu = cpu.cpuNanos(serverPid);
-            long clientCpu = cpu.cpuNanos(selfPid);
+            ProcCpu.Usage serverCpu = cpu.usage(serverPid);
+            ProcCpu.Usage clientCpu = cpu.usage(selfPid);
             if (window >= 0) {
-                out.println(windowLine(now - phaseStart, serverCpu - serverCpuStart, clientCpu - clientCpuStart));
+                out.println(windowLine(now - phaseStart, serverCpu.since(serverCpuStart), clientCpu.since(clientCpuStart)));
             }
             window++;
             recording = true;
@@ -172,7 +172,7 @@ public final class LoadGenerator {
         }
     }
 
-    private String windowLine(long nanos, long serverCpu, long clientCpu) {
+    private String windowLine(long nanos, ProcCpu.Usage server, ProcCpu.Usage client) {
         long p50 = 0;
         long p99 = 0;
         if (latencyCount > 0) {
@@ -180,7 +180,8 @@ public final class LoadGenerator {
             p50 = Stats.percentile(latencies, latencyCount, 50);
             p99 = Stats.percentile(latencies, latencyCount, 99);
         }
-        return "window " + roundTrips + " " + nanos + " " + serverCpu + " " + clientCpu + " " + p50 + " " + p99;
+        return "window " + roundTrips + " " + nanos + " " + server.userNanos() + " " + server.systemNanos() + " "
+                + client.totalNanos() + " " + p50 + " " + p99;
     }
 
     private void onReady(SelectionKey key) {

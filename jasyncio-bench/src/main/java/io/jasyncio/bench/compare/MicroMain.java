@@ -7,11 +7,11 @@ import io.jasyncio.EventLoop;
  * Child process of the comparison that runs one in-process workload on one Java implementation:
  * {@code MicroMain <jasyncio|threads> <workload> <warmupSeconds> <repSeconds> <reps>}.
  *
- * <p>Same protocol as asyncio_peer.py: a first run of {@link Workload#granularity()}-rounded
- * {@value #PROBE_OPS} operations sizes the repetitions to last about {@code repSeconds}; warm-up
- * runs follow until {@code warmupSeconds} have passed; then each measured repetition prints
- * {@code rep <ops> <nanoseconds>}. jasyncio first prints {@code backend <name>}; a workload the
- * implementation lacks prints {@code unsupported <reason>}.
+ * <p>Same protocol as asyncio_peer.py: warm-up runs, starting at {@value #PROBE_OPS} operations
+ * (rounded to whole {@link Workload#granularity()} units) and resized after each run to last about
+ * {@code repSeconds}, go on until {@code warmupSeconds} have passed; then each measured repetition
+ * of the size the warm-up settled on prints {@code rep <ops> <nanoseconds>}. jasyncio first prints
+ * {@code backend <name>}; a workload the implementation lacks prints {@code unsupported <reason>}.
  */
 public final class MicroMain {
     /** Operations of the sizing run (rounded up to the workload's granularity). */
@@ -42,18 +42,18 @@ public final class MicroMain {
     private static void measure(MicroWorkloads impl, Workload workload, double warmupSeconds, double repSeconds, int reps)
             throws Exception {
         long ops = roundUp(PROBE_OPS, workload.granularity());
-        long probeStart = System.nanoTime();
-        try {
-            impl.run(workload, ops);
-        } catch (UnsupportedOperationException e) {
-            System.out.println("unsupported " + e.getMessage());
-            return;
-        }
-        long probe = System.nanoTime() - probeStart;
-        ops = roundUp((long) (ops * (repSeconds * 1e9 / Math.max(probe, 1))), workload.granularity());
-        long warmupEnd = probeStart + (long) (warmupSeconds * 1e9);
-        while (System.nanoTime() < warmupEnd) {
-            impl.run(workload, ops);
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        boolean first = true;
+        while (first || System.nanoTime() < warmupEnd) {
+            long start = System.nanoTime();
+            try {
+                impl.run(workload, ops);
+            } catch (UnsupportedOperationException e) {
+                System.out.println("unsupported " + e.getMessage());
+                return;
+            }
+            ops = resize(ops, System.nanoTime() - start, repSeconds, workload.granularity());
+            first = false;
         }
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();
@@ -63,7 +63,16 @@ public final class MicroMain {
         }
     }
 
-    private static long roundUp(long ops, long granularity) {
+    /**
+     * The operation count that would have taken {@code repSeconds}, judging by {@code ops} taking
+     * {@code elapsedNanos}; grows at most tenfold a step so one fast outlier cannot oversize it.
+     */
+    static long resize(long ops, long elapsedNanos, double repSeconds, long granularity) {
+        double wanted = ops * (repSeconds * 1e9 / Math.max(elapsedNanos, 1));
+        return roundUp((long) Math.min(wanted, ops * 10.0), granularity);
+    }
+
+    static long roundUp(long ops, long granularity) {
         return Math.max(granularity, (ops + granularity - 1) / granularity * granularity);
     }
 }

@@ -36,26 +36,39 @@ final class ProcCpu {
         return new ProcCpu(100);
     }
 
-    /**
-     * CPU nanoseconds used so far by process {@code pid}.
-     *
-     * @throws IOException if the process does not exist or its stat line cannot be read
-     */
-    long cpuNanos(long pid) throws IOException {
-        return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * nanosPerTick;
+    /** CPU time a process has used, split into user space and kernel. */
+    record Usage(long userNanos, long systemNanos) {
+        long totalNanos() {
+            return userNanos + systemNanos;
+        }
+
+        /** The usage between {@code earlier} and this one. */
+        Usage since(Usage earlier) {
+            return new Usage(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
+        }
     }
 
     /**
-     * utime + stime, in ticks, of a {@code /proc/<pid>/stat} line. The command name (field 2) may
+     * CPU time used so far by process {@code pid}.
+     *
+     * @throws IOException if the process does not exist or its stat line cannot be read
+     */
+    Usage usage(long pid) throws IOException {
+        long[] ticks = parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        return new Usage(ticks[0] * nanosPerTick, ticks[1] * nanosPerTick);
+    }
+
+    /**
+     * {utime, stime}, in ticks, of a {@code /proc/<pid>/stat} line. The command name (field 2) may
      * contain spaces and parentheses, so fields are counted after its last ')'.
      */
-    static long parseCpuTicks(String statLine) {
+    static long[] parseCpuTicks(String statLine) {
         int close = statLine.lastIndexOf(')');
         if (close < 0) {
             throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + statLine);
         }
         String[] fields = statLine.substring(close + 2).trim().split(" ");
         // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 }

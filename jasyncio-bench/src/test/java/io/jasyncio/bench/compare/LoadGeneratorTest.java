@@ -33,8 +33,8 @@ class LoadGeneratorTest {
                 long roundTrips = Long.parseLong(w[1]);
                 assertTrue(roundTrips > 0, "round trips " + roundTrips);
                 assertTrue(Long.parseLong(w[2]) >= 100 * MILLIS, "window length " + w[2]);
-                assertTrue(Long.parseLong(w[3]) >= 0, "server CPU " + w[3]);
-                assertTrue(Long.parseLong(w[5]) > 0 && Long.parseLong(w[5]) <= Long.parseLong(w[6]), "p50 " + w[5] + " p99 " + w[6]);
+                assertTrue(Long.parseLong(w[3]) >= 0 && Long.parseLong(w[4]) >= 0, "server CPU " + w[3] + " " + w[4]);
+                assertTrue(Long.parseLong(w[6]) > 0 && Long.parseLong(w[6]) <= Long.parseLong(w[7]), "p50 " + w[6] + " p99 " + w[7]);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.jasyncio.bench.compare;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,15 @@ class ProcCpuTest {
     void ticksAreCountedAfterACommandNameWithSpacesAndParentheses() {
         // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
         String line = "4242 (my (odd) cmd) S 1 2 3 4 5 6 7 8 9 10 250 75 0 0 20 0 1 0";
-        assertEquals(325, ProcCpu.parseCpuTicks(line));
+        assertArrayEquals(new long[] {250, 75}, ProcCpu.parseCpuTicks(line));
+    }
+
+    @Test
+    void usageSinceAnEarlierReadingSubtractsEachPart() {
+        ProcCpu.Usage d = new ProcCpu.Usage(500, 300).since(new ProcCpu.Usage(200, 100));
+        assertEquals(300, d.userNanos());
+        assertEquals(200, d.systemNanos());
+        assertEquals(500, d.totalNanos());
     }
 
     @Test
@@ -35,7 +44,7 @@ class ProcCpuTest {
         assumeTrue(Files.exists(Path.of("/proc/self/stat")), "needs Linux /proc");
         ProcCpu cpu = ProcCpu.forThisMachine();
         long pid = ProcessHandle.current().pid();
-        long ours = cpu.cpuNanos(pid);
+        long ours = cpu.usage(pid).totalNanos();
         long jdk = ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
         assertTrue(ours > 0);
         // Both read the same kernel counters, a few instructions apart; ticks are 10 ms.

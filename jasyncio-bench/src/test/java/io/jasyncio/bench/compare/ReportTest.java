@@ -103,6 +103,6 @@ class ReportTest {
     }
 
     static Outcome latency(Workload w, Contender c, Contender.Api api, double p99Micros) {
-        return Outcome.measured(new Entry(w, c, api), List.of(new Sample(10_000, 5, 0.5, p99Micros / 4, p99Micros)));
+        return Outcome.measured(new Entry(w, c, api), List.of(new Sample(10_000, 5, 3, 0.5, p99Micros / 4, p99Micros)));
     }
 }
