@@ -7,7 +7,9 @@ import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -80,40 +82,54 @@ public final class Compare {
     }
 
     private List<Outcome> runAll() {
-        List<Entry> plan = new ArrayList<>();
         for (Workload w : settings.workloads()) {
-            for (Contender c : Contender.values()) {
-                for (Contender.Api api : c.apis(w)) {
-                    plan.add(new Entry(w, c, api));
+            total += entries(w).size();
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Workload w : settings.workloads()) {
+            if (w.isNetwork()) {
+                outcomes.addAll(runNetwork(w, entries(w)));
+            } else {
+                for (Entry e : entries(w)) {
+                    outcomes.add(progress(runMicro(e)));
                 }
             }
-        }
-        total = plan.size();
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Entry e : plan) {
-            Outcome o = run(e);
-            outcomes.add(o);
-            done++;
-            System.out.printf(Locale.ROOT, "[%2d/%d] %s · %s: %s%n", done, total, e.workload().title, e.label(), Report.brief(o));
         }
         return outcomes;
     }
 
-    private Outcome run(Entry e) {
+    private static List<Entry> entries(Workload w) {
+        List<Entry> entries = new ArrayList<>();
+        for (Contender c : Contender.values()) {
+            for (Contender.Api api : c.apis(w)) {
+                entries.add(new Entry(w, c, api));
+            }
+        }
+        return entries;
+    }
+
+    private Outcome progress(Outcome o) {
+        done++;
+        System.out.printf(Locale.ROOT, "[%2d/%d] %s · %s: %s%n", done, total, o.entry().workload().title, o.entry().label(),
+                Report.brief(o));
+        return o;
+    }
+
+    // ---------------------------------------------------------------- in-process workloads
+
+    private Outcome runMicro(Entry e) {
         String missing = env.missing.get(e.contender());
         if (missing != null) {
             return Outcome.missing(e, missing);
         }
         try {
-            return e.workload().isNetwork() ? runNetwork(e) : runMicro(e);
+            return measureMicro(e);
         } catch (IOException | RuntimeException ex) {
             return Outcome.failed(e, ex.getMessage());
         }
     }
 
-    // ---------------------------------------------------------------- in-process workloads
-
-    private Outcome runMicro(Entry e) throws IOException {
+    private Outcome measureMicro(Entry e) throws IOException {
         List<String> timing = List.of(num(settings.microWarmupSeconds()), num(settings.microRepSeconds()),
                 Integer.toString(settings.reps()));
         List<String> command = new ArrayList<>();
@@ -155,70 +171,144 @@ public final class Compare {
 
     // ---------------------------------------------------------------- TCP workloads
 
-    private Outcome runNetwork(Entry e) throws IOException {
-        try (ChildProcess server = ChildProcess.start(serverCommand(e), log(e, "server"))) {
-            String first = server.nextLine(Duration.ofSeconds(60));
-            if (first == null) {
-                return Outcome.failed(e, "the server exited at start: " + server.errorTail());
-            }
-            if (first.startsWith("backend ")) {
-                checkBackend(e.contender(), first.substring(8));
-                first = server.nextLine(Duration.ofSeconds(60));
-            }
-            if (first != null && first.startsWith("unsupported ")) {
-                return Outcome.missing(e, first.substring(12));
-            }
-            if (first == null || !first.startsWith("LISTENING ")) {
-                return Outcome.failed(e, "the server did not start: " + first + " " + server.errorTail());
-            }
-            int port = Integer.parseInt(first.substring(10).trim());
-            return drive(e, port, server);
-        }
+    /** A server process that is listening. */
+    private record Listening(Entry entry, ChildProcess process, int port) {
     }
 
-    private Outcome drive(Entry e, int port, ChildProcess server) throws IOException {
-        boolean latency = e.workload().kind == Workload.Kind.LATENCY;
-        int active = latency ? Workload.ACTIVE_CONNECTIONS : Workload.ECHO_CONNECTIONS;
-        int idle = latency ? env.idle.count() : 0;
-        List<String> command = new ArrayList<>(javaCommand);
-        command.addAll(1, List.of("-Xmx1g"));
-        command.addAll(List.of(PACKAGE + "LoadGenerator", Integer.toString(port), Long.toString(server.pid()),
-                Integer.toString(active), Integer.toString(idle), Integer.toString(e.workload().messageSize()),
-                num(settings.tcpWarmupSeconds()), num(settings.windowSeconds()), Integer.toString(settings.reps())));
-        List<Sample> samples = new ArrayList<>();
-        try (ChildProcess load = ChildProcess.start(command, log(e, "load"))) {
-            String line;
-            while ((line = load.nextLine(Duration.ofSeconds(120))) != null) {
-                String[] f = line.split(" ");
-                if (f[0].equals("window")) {
-                    samples.add(windowSample(f));
-                } else if (!f[0].equals("connected")) {
-                    throw new IOException("unexpected output of the load generator: " + line);
-                }
-            }
-            int status = load.waitFor(Duration.ofSeconds(30));
-            if (status != 0 || samples.size() != settings.reps()) {
-                return Outcome.failed(e, "load generator exit status " + status + ": " + load.errorTail()
-                        + " / server: " + server.errorTail());
-            }
+    /** Thrown while starting a server that cannot run here (it printed {@code unsupported}). */
+    private static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String reason) {
+            super(reason, null, false, false);
         }
-        return Outcome.measured(e, samples);
     }
 
     /**
-     * A sample from {@code window <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos>
-     * <clientCpuNanos> <p50Nanos> <p99Nanos>}.
+     * Starts a server for each entry of {@code w}, all at once, then has one load generator drive
+     * them in turn (see {@link LoadGenerator}); the echo workloads take one window per server per
+     * round, so that every server's samples spread over the whole run.
+     */
+    private List<Outcome> runNetwork(Workload w, List<Entry> entries) {
+        boolean latency = w.kind == Workload.Kind.LATENCY;
+        int rounds = latency ? 1 : settings.reps();
+        int windowsPerRound = latency ? settings.reps() : 1;
+        System.out.printf(Locale.ROOT, "%s: starting the servers; one load generator drives them in turn, %d round(s) of %d window(s)%n",
+                w.title, rounds, windowsPerRound);
+        Map<Entry, Outcome> outcomes = new LinkedHashMap<>();
+        List<Listening> servers = new ArrayList<>();
+        try {
+            for (Entry e : entries) {
+                String missing = env.missing.get(e.contender());
+                if (missing != null) {
+                    outcomes.put(e, Outcome.missing(e, missing));
+                    continue;
+                }
+                ChildProcess process = null;
+                try {
+                    process = ChildProcess.start(serverCommand(e), log(e, "server"));
+                    servers.add(new Listening(e, process, awaitListening(e, process)));
+                } catch (Unsupported ex) {
+                    outcomes.put(e, Outcome.missing(e, ex.getMessage()));
+                    process.close();
+                } catch (IOException | RuntimeException ex) {
+                    outcomes.put(e, Outcome.failed(e, "the server did not start: " + ex.getMessage()
+                            + (process == null ? "" : " " + process.errorTail())));
+                    if (process != null) {
+                        process.close();
+                    }
+                }
+            }
+            if (!servers.isEmpty()) {
+                drive(w, servers, rounds, windowsPerRound, outcomes);
+            }
+        } finally {
+            servers.forEach(s -> s.process().close());
+        }
+        List<Outcome> ordered = new ArrayList<>();
+        for (Entry e : entries) {
+            ordered.add(progress(outcomes.get(e)));
+        }
+        return ordered;
+    }
+
+    /** Reads the server's first lines until it listens; returns the port. */
+    private int awaitListening(Entry e, ChildProcess server) throws IOException, Unsupported {
+        String line = server.nextLine(Duration.ofSeconds(60));
+        if (line != null && line.startsWith("backend ")) {
+            checkBackend(e.contender(), line.substring(8));
+            line = server.nextLine(Duration.ofSeconds(60));
+        }
+        if (line != null && line.startsWith("unsupported ")) {
+            throw new Unsupported(line.substring(12));
+        }
+        if (line == null || !line.startsWith("LISTENING ")) {
+            throw new IOException("unexpected output: " + line);
+        }
+        return Integer.parseInt(line.substring(10).trim());
+    }
+
+    private void drive(Workload w, List<Listening> servers, int rounds, int windowsPerRound, Map<Entry, Outcome> outcomes) {
+        boolean latency = w.kind == Workload.Kind.LATENCY;
+        List<String> command = new ArrayList<>(javaCommand);
+        command.addAll(1, List.of("-Xmx1g"));
+        command.addAll(List.of(PACKAGE + "LoadGenerator", Integer.toString(w.messageSize()),
+                Integer.toString(latency ? Workload.ACTIVE_CONNECTIONS : Workload.ECHO_CONNECTIONS),
+                Integer.toString(latency ? env.idle.count() : 0), num(settings.tcpWarmupSeconds()), num(settings.windowSeconds()),
+                Integer.toString(rounds), Integer.toString(windowsPerRound)));
+        for (Listening s : servers) {
+            command.add(s.port() + ":" + s.process().pid());
+        }
+        List<List<Sample>> samples = new ArrayList<>();
+        String[] failures = new String[servers.size()];
+        servers.forEach(s -> samples.add(new ArrayList<>()));
+        String generatorError = null;
+        try (ChildProcess load = ChildProcess.start(command, LOGS.resolve(w.id + "-load.err"))) {
+            String line;
+            while ((line = load.nextLine(Duration.ofSeconds(120))) != null) {
+                String[] f = line.split(" ", 3);
+                int i = Integer.parseInt(f[1]);
+                switch (f[0]) {
+                    case "window" -> samples.get(i).add(windowSample(f[2].split(" ")));
+                    case "failed" -> failures[i] = f[2];
+                    default -> throw new IOException("unexpected output of the load generator: " + line);
+                }
+            }
+            int status = load.waitFor(Duration.ofSeconds(30));
+            if (status != 0) {
+                generatorError = "load generator exit status " + status + ": " + load.errorTail();
+            }
+        } catch (IOException | RuntimeException ex) {
+            generatorError = "load generator: " + ex.getMessage();
+        }
+        for (int i = 0; i < servers.size(); i++) {
+            Listening s = servers.get(i);
+            Entry e = s.entry();
+            if (failures[i] != null) {
+                outcomes.put(e, Outcome.failed(e, failures[i] + " / server: " + s.process().errorTail()));
+            } else if (samples.get(i).size() != rounds * windowsPerRound) {
+                outcomes.put(e, Outcome.failed(e, samples.get(i).size() + " of " + rounds * windowsPerRound + " windows; "
+                        + (generatorError == null ? "" : generatorError + " / ") + "server: " + s.process().errorTail()));
+            } else {
+                outcomes.put(e, Outcome.measured(e, samples.get(i)));
+            }
+        }
+    }
+
+    /**
+     * A sample from a window's figures: {@code <roundTrips> <nanos> <serverUserCpuNanos>
+     * <serverKernelCpuNanos> <clientCpuNanos> <p50Nanos> <p99Nanos>}.
      */
     static Sample windowSample(String[] f) {
-        double roundTrips = Double.parseDouble(f[1]);
-        double nanos = Double.parseDouble(f[2]);
-        double user = Double.parseDouble(f[3]);
-        double kernel = Double.parseDouble(f[4]);
+        double roundTrips = Double.parseDouble(f[0]);
+        double nanos = Double.parseDouble(f[1]);
+        double user = Double.parseDouble(f[2]);
+        double kernel = Double.parseDouble(f[3]);
         return new Sample(roundTrips * 1e9 / nanos,
                 roundTrips == 0 ? Double.NaN : (user + kernel) / 1e3 / roundTrips,
                 roundTrips == 0 ? Double.NaN : kernel / 1e3 / roundTrips,
-                Double.parseDouble(f[5]) / nanos,
-                Double.parseDouble(f[6]) / 1e3, Double.parseDouble(f[7]) / 1e3);
+                Double.parseDouble(f[4]) / nanos,
+                Double.parseDouble(f[5]) / 1e3, Double.parseDouble(f[6]) / 1e3);
     }
 
     private List<String> serverCommand(Entry e) {

@@ -15,22 +15,31 @@ import java.util.List;
 
 /**
  * The one load generator that drives every echo server of the comparison, in its own process:
- * {@code LoadGenerator <port> <serverPid> <active> <idle> <messageBytes> <warmupSeconds> <windowSeconds> <windows>}.
+ * {@code LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <windowSeconds> <rounds>
+ * <windowsPerRound> <port>:<serverPid>...}.
  *
- * <p>It first opens {@code idle} connections and proves each is served with a one-byte echo, then
- * leaves them idle; then it opens {@code active} connections, each keeping exactly one message of
- * {@code messageBytes} in flight (closed loop: send, read the whole echo back, check every byte,
- * send the next). One thread, one NIO selector. After the warm-up it prints, per window,
- * {@code window <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos> <clientCpuNanos> <p50Nanos> <p99Nanos>}.
- * Connections are closed with a reset (SO_LINGER 0) so that no TIME_WAIT state piles up
- * between runs. Any failure (refused connection, wrong echo, server silent for
- * {@value #STALL_SECONDS} s) ends the process with a message on stderr and exit status 1.
+ * <p>It drives the servers one at a time, in rounds: in each round every server gets its turn
+ * (the first server of the round moves one place each round), so that a burst of load from other
+ * processes on a shared machine falls on several servers instead of all the samples of one.
+ * A turn first opens {@code idle} connections and proves each is served with a one-byte echo,
+ * then leaves them idle; then it opens {@code active} connections, each keeping exactly one
+ * message of {@code messageBytes} in flight (closed loop: send, read the whole echo back, check
+ * every byte, send the next). One thread, one NIO selector. After the warm-up it prints, per
+ * window, {@code window <server> <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos>
+ * <clientCpuNanos> <p50Nanos> <p99Nanos>}, where {@code <server>} is the server's index in the
+ * arguments. Then it closes the turn's connections with a reset (SO_LINGER 0), so that no
+ * TIME_WAIT state piles up.
+ *
+ * <p>A server that fails its turn (refused connection, wrong echo, closed connection, silent for
+ * {@value #STALL_SECONDS} s) gets {@code failed <server> <reason>} and no further turns; the
+ * others go on.
  */
 public final class LoadGenerator {
     /** Connections opened and verified together while building the idle set. */
     private static final int CONNECT_BATCH = 100;
     private static final long STALL_SECONDS = 10;
     private static final long SECOND = 1_000_000_000L;
+    private static final ProcCpu CPU = ProcCpu.forThisMachine();
 
     private final InetSocketAddress server;
     private final int messageBytes;
@@ -51,29 +60,48 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) {
-        if (args.length != 8) {
-            System.err.println("usage: LoadGenerator <port> <serverPid> <active> <idle> <messageBytes> "
-                    + "<warmupSeconds> <windowSeconds> <windows>");
+        if (args.length < 8) {
+            System.err.println("usage: LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <windowSeconds> "
+                    + "<rounds> <windowsPerRound> <port>:<serverPid>...");
             System.exit(2);
         }
-        try {
-            int port = Integer.parseInt(args[0]);
-            long serverPid = Long.parseLong(args[1]);
-            LoadGenerator generator = new LoadGenerator(new InetSocketAddress("127.0.0.1", port), Integer.parseInt(args[4]));
-            try {
-                long start = System.nanoTime();
-                generator.openIdle(Integer.parseInt(args[3]));
-                System.out.println("connected " + args[3] + " " + (System.nanoTime() - start));
-                generator.run(Integer.parseInt(args[2]), serverPid, seconds(args[5]), seconds(args[6]), Integer.parseInt(args[7]),
-                        System.out);
-            } finally {
-                generator.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            System.err.println("load generator failed: " + e);
-            System.exit(1);
-        }
+        driveInTurn(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), seconds(args[3]),
+                seconds(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), List.of(args).subList(7, args.length),
+                System.out);
         System.exit(0);
+    }
+
+    /**
+     * Gives every target ({@code <port>:<serverPid>}) its turns, printing to {@code out} as the
+     * class comment says.
+     */
+    static void driveInTurn(int size, int active, int idle, long warmupNanos, long windowNanos, int rounds,
+            int windowsPerRound, List<String> targets, PrintStream out) {
+        boolean[] failed = new boolean[targets.size()];
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < targets.size(); k++) {
+                int i = (round + k) % targets.size();
+                if (failed[i]) {
+                    continue;
+                }
+                String[] target = targets.get(i).split(":");
+                try {
+                    LoadGenerator g = new LoadGenerator(new InetSocketAddress("127.0.0.1", Integer.parseInt(target[0])), size);
+                    try {
+                        g.openIdle(idle);
+                        for (String line : g.run(active, Long.parseLong(target[1]), warmupNanos, windowNanos, windowsPerRound)) {
+                            out.println("window " + i + " " + line);
+                        }
+                    } finally {
+                        g.close();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failed[i] = true;
+                    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                    out.println("failed " + i + " " + String.valueOf(cause.getMessage()).replace('\n', ' '));
+                }
+            }
+        }
     }
 
     private static long seconds(String s) {
@@ -121,11 +149,12 @@ public final class LoadGenerator {
     }
 
     /**
-     * Drives {@code active} connections for the warm-up then {@code windows} windows, printing one
-     * line per window to {@code out}.
+     * Drives {@code active} connections for the warm-up then {@code windows} windows, and returns
+     * one line per window: {@code <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos>
+     * <clientCpuNanos> <p50Nanos> <p99Nanos>}.
      */
-    void run(int active, long serverPid, long warmupNanos, long windowNanos, int windows, PrintStream out) throws IOException {
-        ProcCpu cpu = ProcCpu.forThisMachine();
+    List<String> run(int active, long serverPid, long warmupNanos, long windowNanos, int windows) throws IOException {
+        List<String> lines = new ArrayList<>();
         long selfPid = ProcessHandle.current().pid();
         for (int i = 0; i < active; i++) {
             SocketChannel ch = connect();
@@ -155,10 +184,10 @@ public final class LoadGenerator {
             if (now < phaseEnd) {
                 continue;
             }
-            ProcCpu.Usage serverCpu = cpu.usage(serverPid);
-            ProcCpu.Usage clientCpu = cpu.usage(selfPid);
+            ProcCpu.Usage serverCpu = CPU.usage(serverPid);
+            ProcCpu.Usage clientCpu = CPU.usage(selfPid);
             if (window >= 0) {
-                out.println(windowLine(now - phaseStart, serverCpu.since(serverCpuStart), clientCpu.since(clientCpuStart)));
+                lines.add(windowLine(now - phaseStart, serverCpu.since(serverCpuStart), clientCpu.since(clientCpuStart)));
             }
             window++;
             recording = true;
@@ -170,6 +199,7 @@ public final class LoadGenerator {
             phaseStart = now;
             phaseEnd = now + windowNanos;
         }
+        return lines;
     }
 
     private String windowLine(long nanos, ProcCpu.Usage server, ProcCpu.Usage client) {
@@ -180,7 +210,7 @@ public final class LoadGenerator {
             p50 = Stats.percentile(latencies, latencyCount, 50);
             p99 = Stats.percentile(latencies, latencyCount, 99);
         }
-        return "window " + roundTrips + " " + nanos + " " + server.userNanos() + " " + server.systemNanos() + " "
+        return roundTrips + " " + nanos + " " + server.userNanos() + " " + server.systemNanos() + " "
                 + client.totalNanos() + " " + p50 + " " + p99;
     }
 
