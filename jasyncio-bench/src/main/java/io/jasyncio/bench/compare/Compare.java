@@ -254,7 +254,8 @@ public final class Compare {
         command.addAll(1, List.of("-Xmx1g"));
         command.addAll(List.of(PACKAGE + "LoadGenerator", Integer.toString(w.messageSize()),
                 Integer.toString(latency ? Workload.ACTIVE_CONNECTIONS : Workload.ECHO_CONNECTIONS),
-                Integer.toString(latency ? env.idle.count() : 0), num(settings.tcpWarmupSeconds()), num(settings.windowSeconds()),
+                Integer.toString(latency ? env.idle.count() : 0), num(settings.tcpWarmupSeconds()),
+                num(settings.tcpRewarmSeconds()), num(settings.windowSeconds()),
                 Integer.toString(rounds), Integer.toString(windowsPerRound)));
         for (Listening s : servers) {
             command.add(s.port() + ":" + s.process().pid());

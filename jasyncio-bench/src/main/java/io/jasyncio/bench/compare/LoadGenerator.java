@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The one load generator that drives every echo server of the comparison, in its own process:
- * {@code LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <windowSeconds> <rounds>
- * <windowsPerRound> <port>:<serverPid>...}.
+ * {@code LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <rewarmSeconds> <windowSeconds>
+ * <rounds> <windowsPerRound> <port>:<serverPid>...}.
  *
  * <p>It drives the servers one at a time, in rounds: in each round every server gets its turn
  * (the first server of the round moves one place each round), so that a burst of load from other
@@ -24,7 +24,9 @@ import java.util.List;
  * A turn first opens {@code idle} connections and proves each is served with a one-byte echo,
  * then leaves them idle; then it opens {@code active} connections, each keeping exactly one
  * message of {@code messageBytes} in flight (closed loop: send, read the whole echo back, check
- * every byte, send the next). One thread, one NIO selector. After the warm-up it prints, per
+ * every byte, send the next). One thread, one NIO selector. After the warm-up ({@code warmupSeconds}
+ * on a server's first turn, while its code gets compiled; {@code rewarmSeconds} on later turns,
+ * enough for the new connections to settle) it prints, per
  * window, {@code window <server> <roundTrips> <nanos> <serverUserCpuNanos> <serverKernelCpuNanos>
  * <clientCpuNanos> <p50Nanos> <p99Nanos>}, where {@code <server>} is the server's index in the
  * arguments. Then it closes the turn's connections with a reset (SO_LINGER 0), so that no
@@ -60,14 +62,14 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) {
-        if (args.length < 8) {
-            System.err.println("usage: LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <windowSeconds> "
-                    + "<rounds> <windowsPerRound> <port>:<serverPid>...");
+        if (args.length < 9) {
+            System.err.println("usage: LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <rewarmSeconds> "
+                    + "<windowSeconds> <rounds> <windowsPerRound> <port>:<serverPid>...");
             System.exit(2);
         }
         driveInTurn(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), seconds(args[3]),
-                seconds(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), List.of(args).subList(7, args.length),
-                System.out);
+                seconds(args[4]), seconds(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]),
+                List.of(args).subList(8, args.length), System.out);
         System.exit(0);
     }
 
@@ -75,7 +77,7 @@ public final class LoadGenerator {
      * Gives every target ({@code <port>:<serverPid>}) its turns, printing to {@code out} as the
      * class comment says.
      */
-    static void driveInTurn(int size, int active, int idle, long warmupNanos, long windowNanos, int rounds,
+    static void driveInTurn(int size, int active, int idle, long warmupNanos, long rewarmNanos, long windowNanos, int rounds,
             int windowsPerRound, List<String> targets, PrintStream out) {
         boolean[] failed = new boolean[targets.size()];
         for (int round = 0; round < rounds; round++) {
@@ -89,7 +91,8 @@ public final class LoadGenerator {
                     LoadGenerator g = new LoadGenerator(new InetSocketAddress("127.0.0.1", Integer.parseInt(target[0])), size);
                     try {
                         g.openIdle(idle);
-                        for (String line : g.run(active, Long.parseLong(target[1]), warmupNanos, windowNanos, windowsPerRound)) {
+                        long warm = round == 0 ? warmupNanos : rewarmNanos;
+                        for (String line : g.run(active, Long.parseLong(target[1]), warm, windowNanos, windowsPerRound)) {
                             out.println("window " + i + " " + line);
                         }
                     } finally {

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param reps measured repetitions (in-process) or windows (TCP) per contender
  * @param microWarmupSeconds warm-up of each in-process workload
  * @param microRepSeconds target length of one in-process repetition
- * @param tcpWarmupSeconds warm-up of each TCP workload, after the connections are open
+ * @param tcpWarmupSeconds warm-up of a TCP server's first turn, after the connections are open
+ * @param tcpRewarmSeconds warm-up of a TCP server's later turns
  * @param windowSeconds length of one measured TCP window
  * @param memoryTasks sleeping tasks of the memory target
  * @param workloads the workloads to run
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param quick whether this is a short smoke run whose figures are not to be recorded
  */
 record Settings(int reps, double microWarmupSeconds, double microRepSeconds, double tcpWarmupSeconds,
-        double windowSeconds, int memoryTasks, Set<Workload> workloads, Path out, String python, boolean quick) {
+        double tcpRewarmSeconds, double windowSeconds, int memoryTasks, Set<Workload> workloads, Path out, String python, boolean quick) {
 
     static final String USAGE = "usage: Compare [--reps N] [--quick] [--only switch,spawn,queue,lock,echo64,echo4k,idle,memory]"
             + " [--out DIR] [--python PATH]";
@@ -74,9 +75,9 @@ record Settings(int reps, double microWarmupSeconds, double microRepSeconds, dou
             }
         }
         if (quick) {
-            return new Settings(Math.min(reps, 2), 0.2, 0.05, 0.3, 0.3, memory ? 100_000 : 0, workloads, out, python, true);
+            return new Settings(Math.min(reps, 2), 0.2, 0.05, 0.3, 0.1, 0.3, memory ? 100_000 : 0, workloads, out, python, true);
         }
-        return new Settings(reps, 1.0, 0.3, 1.0, 1.0, memory ? MEMORY_TASKS : 0, workloads, out, python, false);
+        return new Settings(reps, 1.0, 0.3, 2.0, 0.25, 1.0, memory ? MEMORY_TASKS : 0, workloads, out, python, false);
     }
 
     private static String valueOf(String option, List<String> rest) {

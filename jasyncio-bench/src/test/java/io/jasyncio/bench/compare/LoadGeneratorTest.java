@@ -75,7 +75,7 @@ class LoadGeneratorTest {
                 RawServer bad = new RawServer(socket -> copy(socket, true))) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-                LoadGenerator.driveInTurn(64, 2, 0, 20 * MILLIS, 50 * MILLIS, 3, 1,
+                LoadGenerator.driveInTurn(64, 2, 0, 20 * MILLIS, 10 * MILLIS, 50 * MILLIS, 3, 1,
                         List.of(good.port() + ":" + PID, bad.port() + ":" + PID), out);
             }
             List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();

@@ -79,6 +79,20 @@ class ReportTest {
     }
 
     @Test
+    void tcpTargetsAreJudgedByRoundTripsAndShowTheCpuRatioBeside() throws Exception {
+        Report report = report(Settings.parse(new String[] {"--only", "echo64"}), Map.of(), List.of(
+                echo(Contender.JASYNCIO, Contender.Api.PROTOCOL, 100_000, 5),
+                echo(Contender.UVLOOP, Contender.Api.PROTOCOL, 50_000, 6),
+                echo(Contender.NETTY_NIO, Contender.Api.NONE, 100_000, 5)));
+        Path md = dir.resolve("COMPARISON.md");
+        report.writeMarkdown(md, "chart.png");
+        String text = Files.readString(md);
+        assertTrue(text.contains("| 5. TCP echo 64 B: at least 3× uvloop (same API) | protocol 2.00× (CPU 1.20×); streams not measured "
+                + "| protocol **no** (CPU **no**); streams not measured |"), text);
+        assertTrue(text.contains("| 5. TCP echo 64 B: at least 0.9× Netty NIO, one thread | protocol 1.00× (CPU 1.00×); "), text);
+    }
+
+    @Test
     void numbersAreFormattedForReading() {
         assertEquals("1.23 M", Report.human(1_234_567));
         assertEquals("45.7 k", Report.human(45_678));
@@ -100,6 +114,10 @@ class ReportTest {
             samples.add(Sample.ofRate(r));
         }
         return Outcome.measured(new Entry(w, c, Contender.Api.NONE), samples);
+    }
+
+    static Outcome echo(Contender c, Contender.Api api, double rate, double cpuMicros) {
+        return Outcome.measured(new Entry(Workload.ECHO_SMALL, c, api), List.of(new Sample(rate, cpuMicros, 4, 0.5, 500, 2000)));
     }
 
     static Outcome latency(Workload w, Contender c, Contender.Api api, double p99Micros) {
