@@ -4,8 +4,9 @@ Runs the same workloads as the Java side, on the event loop named by --loop:
 
   asyncio_peer.py --loop asyncio|uvloop micro <switch|spawn|queue|lock> WARMUP_S REP_S REPS
       warms up for WARMUP_S seconds with runs that start at PROBE_OPS operations and are resized
-      after each to last about REP_S seconds, then prints "rep <ops> <nanoseconds>" per measured
-      repetition (the protocol of io.jasyncio.bench.compare.MicroMain)
+      after each to last about REP_S seconds, then prints "rep <ops> <nanoseconds> <cpu_nanoseconds>"
+      per measured repetition, the last being the process's CPU time meanwhile (the protocol of
+      io.jasyncio.bench.compare.MicroMain)
   asyncio_peer.py --loop asyncio|uvloop server <streams|protocol>
       echo server on 127.0.0.1, port chosen by the OS; prints "LISTENING <port>", then serves until
       its standard input closes
@@ -110,10 +111,11 @@ async def micro(name, warmup_seconds, rep_seconds, reps):
         ops = resize(ops, time.perf_counter_ns() - start, rep_seconds, granularity)
         first = False
     for _ in range(reps):
+        cpu = time.process_time_ns()
         start = time.perf_counter_ns()
         done = await body(ops)
         elapsed = time.perf_counter_ns() - start
-        print(f"rep {done} {elapsed}", flush=True)
+        print(f"rep {done} {elapsed} {time.process_time_ns() - cpu}", flush=True)
 
 
 class EchoProtocol(asyncio.Protocol):

@@ -19,8 +19,8 @@ import javax.imageio.ImageIO;
 /**
  * Draws the comparison as a PNG bar chart with Java2D, headless: one group of bars per workload
  * (and API), one bar per contender, the bar's height its speed relative to the group's baseline
- * (CPython asyncio when it ran) on a logarithmic scale. A contender that did not run gets a
- * labelled gap, never a silent one.
+ * (CPython asyncio when it ran) on a logarithmic scale, with a tick at the same ratio by CPU time
+ * per operation. A contender that did not run gets a labelled gap, never a silent one.
  */
 final class Chart {
     static final int WIDTH = 1600;
@@ -35,8 +35,11 @@ final class Chart {
     private Chart() {
     }
 
-    /** One bar: its contender and its speed relative to the group's baseline (NaN: not run, with {@code absence}). */
-    record Bar(Contender contender, double ratio, String absence) {
+    /**
+     * One bar: its contender, its speed relative to the group's baseline by wall-clock throughput
+     * and by CPU time per operation (NaN: not run, with {@code absence}).
+     */
+    record Bar(Contender contender, double ratio, double cpuRatio, String absence) {
     }
 
     /** One group: a row of the report with its bars. */
@@ -52,7 +55,8 @@ final class Chart {
             for (Contender c : Contender.values()) {
                 Outcome o = report.find(row, c);
                 if (o != null) {
-                    bars.add(new Bar(c, Report.ratio(o, base), o.ok() ? null : o.missing() != null ? "missing" : "failed"));
+                    double cpu = o.ok() && base != null ? Report.cpuRatio(base, o) : Double.NaN;
+                    bars.add(new Bar(c, Report.ratio(o, base), cpu, o.ok() ? null : o.missing() != null ? "missing" : "failed"));
                 }
             }
             groups.add(new Group(row.label(), base == null ? "none" : base.entry().contender().label, bars));
@@ -94,8 +98,9 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
         g.drawString("jasyncio and its peers: speed relative to CPython asyncio (log scale, higher is better)", LEFT, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString("Median of repeated runs, " + date + (quick ? "  (QUICK smoke run, not for the record)" : "")
-                + ". TCP groups: same API as asyncio; workload 7: inverse of p99 latency.", LEFT, 52);
+        g.drawString("Bars: median throughput (workload 7: inverse of p99 latency). Black tick: the same ratio by CPU time per "
+                + "operation. TCP groups: same API as asyncio. " + date + (quick ? "  (QUICK smoke run, not for the record)" : ""),
+                LEFT, 52);
     }
 
     private static void drawLegend(Graphics2D g) {
@@ -123,10 +128,11 @@ final class Chart {
         double hi = 0;
         for (Group gr : groups) {
             for (Bar b : gr.bars()) {
-                if (!Double.isNaN(b.ratio()) && b.ratio() > 0) {
-                    double l = Math.log10(b.ratio());
-                    lo = Math.min(lo, l);
-                    hi = Math.max(hi, l);
+                for (double r : new double[] {b.ratio(), b.cpuRatio()}) {
+                    if (!Double.isNaN(r) && r > 0) {
+                        lo = Math.min(lo, Math.log10(r));
+                        hi = Math.max(hi, Math.log10(r));
+                    }
                 }
             }
         }
@@ -189,6 +195,14 @@ final class Chart {
                     g.fillRect(x, y, w, bottom - y);
                     text = Report.times(bar.ratio());
                     textY = y - 4;
+                    if (!Double.isNaN(bar.cpuRatio())) {
+                        int cy = yOf(bar.cpuRatio(), range);
+                        g.setColor(INK);
+                        g.setStroke(new BasicStroke(2));
+                        g.drawLine(x - 1, cy, x + w, cy);
+                        g.setStroke(new BasicStroke(1));
+                        textY = Math.min(textY, cy - 4);
+                    }
                 }
                 g.setColor(INK);
                 g.setFont(small);

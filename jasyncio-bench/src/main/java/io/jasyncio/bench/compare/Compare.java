@@ -156,7 +156,7 @@ public final class Compare {
                     }
                     case "rep" -> {
                         String[] n = f[1].split(" ");
-                        samples.add(Sample.ofRate(Double.parseDouble(n[0]) * 1e9 / Double.parseDouble(n[1])));
+                        samples.add(Sample.ofRepetition(Double.parseDouble(n[0]), Double.parseDouble(n[1]), Double.parseDouble(n[2])));
                     }
                     default -> throw new IOException("unexpected output: " + line);
                 }

@@ -1,7 +1,9 @@
 package io.jasyncio.bench.compare;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
+import java.lang.management.ManagementFactory;
 
 /**
  * Child process of the comparison that runs one in-process workload on one Java implementation:
@@ -10,7 +12,8 @@ import io.jasyncio.EventLoop;
  * <p>Same protocol as asyncio_peer.py: warm-up runs, starting at {@value #PROBE_OPS} operations
  * (rounded to whole {@link Workload#granularity()} units) and resized after each run to last about
  * {@code repSeconds}, go on until {@code warmupSeconds} have passed; then each measured repetition
- * of the size the warm-up settled on prints {@code rep <ops> <nanoseconds>}. jasyncio first prints
+ * of the size the warm-up settled on prints {@code rep <ops> <nanoseconds> <cpuNanoseconds>}, the
+ * last being the CPU time of the whole process (all threads) meanwhile. jasyncio first prints
  * {@code backend <name>}; a workload the implementation lacks prints {@code unsupported <reason>}.
  */
 public final class MicroMain {
@@ -55,11 +58,13 @@ public final class MicroMain {
             ops = resize(ops, System.nanoTime() - start, repSeconds, workload.granularity());
             first = false;
         }
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = 0; i < reps; i++) {
+            long cpu = os.getProcessCpuTime();
             long start = System.nanoTime();
             long done = impl.run(workload, ops);
             long elapsed = System.nanoTime() - start;
-            System.out.println("rep " + done + " " + elapsed);
+            System.out.println("rep " + done + " " + elapsed + " " + (os.getProcessCpuTime() - cpu));
         }
     }
 

@@ -29,15 +29,16 @@ class ChartTest {
         assertEquals(List.of(Contender.JASYNCIO, Contender.ASYNCIO, Contender.UVLOOP),
                 group.bars().stream().map(Chart.Bar::contender).toList());
         assertEquals(8.0, group.bars().get(0).ratio(), 1e-9);
+        assertEquals(8.0, group.bars().get(0).cpuRatio(), 1e-9);
         assertEquals("missing", group.bars().get(2).absence());
     }
 
     @Test
-    void theAxisSpansWholeDecadesAroundEveryRatioAndOne() {
+    void theAxisSpansWholeDecadesAroundEveryRatioOfEitherKindAndOne() {
         List<Chart.Group> groups = List.of(new Chart.Group("g", "b", List.of(
-                new Chart.Bar(Contender.JASYNCIO, 230, null), new Chart.Bar(Contender.JASYNCIO_VT, 0.04, null),
-                new Chart.Bar(Contender.UVLOOP, Double.NaN, "missing"))));
-        assertArrayEquals(new double[] {-2, 3}, Chart.logRange(groups));
+                new Chart.Bar(Contender.JASYNCIO, 230, 1500, null), new Chart.Bar(Contender.JASYNCIO_VT, 0.04, 0.5, null),
+                new Chart.Bar(Contender.UVLOOP, Double.NaN, Double.NaN, "missing"))));
+        assertArrayEquals(new double[] {-2, 4}, Chart.logRange(groups));
     }
 
     @Test

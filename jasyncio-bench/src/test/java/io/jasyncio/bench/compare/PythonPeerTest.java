@@ -38,6 +38,7 @@ class PythonPeerTest {
             assertEquals("rep", f[0]);
             assertEquals(0, Long.parseLong(f[1]) % Workload.LOCK_TASKS, l);
             assertTrue(Long.parseLong(f[2]) > 0, l);
+            assertTrue(Long.parseLong(f[3]) > 0, "CPU time " + l);
         }
     }
 

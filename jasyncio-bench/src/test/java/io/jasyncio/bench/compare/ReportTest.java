@@ -73,8 +73,8 @@ class ReportTest {
         Path md = dir.resolve("COMPARISON.md");
         report.writeMarkdown(md, "chart.png");
         String text = Files.readString(md);
-        assertTrue(text.contains("| 1. Task switch: at least 50× CPython asyncio | 60.0× | yes |"), text);
-        assertTrue(text.contains("| 2. Spawn + join: at least 20× CPython asyncio | 1.00× | **no** |"), text);
+        assertTrue(text.contains("| 1. Task switch: at least 50× CPython asyncio | 60.0× (CPU 60.0×) | yes (CPU yes) |"), text);
+        assertTrue(text.contains("| 2. Spawn + join: at least 20× CPython asyncio | 1.00× (CPU 1.00×) | **no** (CPU **no**) |"), text);
         assertTrue(text.contains("| Queue: at least 10 million items/s | 12.00 M items/s | yes |"), text);
     }
 
@@ -93,6 +93,21 @@ class ReportTest {
     }
 
     @Test
+    void cpuHeadlineDividesEachPeersCpuPerOperationByJasyncios() {
+        Report report = report(Settings.parse(new String[] {"--only", "switch,echo64"}), Map.of(), List.of(
+                Outcome.measured(new Entry(Workload.TASK_SWITCH, Contender.JASYNCIO, Contender.Api.NONE),
+                        List.of(Sample.ofRepetition(1000, 1e6, 1e5))),
+                Outcome.measured(new Entry(Workload.TASK_SWITCH, Contender.ASYNCIO, Contender.Api.NONE),
+                        List.of(Sample.ofRepetition(1000, 1e6, 8e5))),
+                echo(Contender.JASYNCIO, Contender.Api.PROTOCOL, 100_000, 5),
+                echo(Contender.UVLOOP, Contender.Api.PROTOCOL, 50_000, 6)));
+        String cpu = report.cpuHeadline();
+        // 100 ns against 800 ns per switch; 5 µs (4 µs of it in the kernel) against 6 µs per round trip.
+        assertTrue(cpu.contains("| 1. Task switch | 100 ns | 8.00× |"), cpu);
+        assertTrue(cpu.contains("| 5. TCP echo 64 B · protocol | 5.0 µs (4.0 µs) | — (no such API) | 1.20× |"), cpu);
+    }
+
+    @Test
     void numbersAreFormattedForReading() {
         assertEquals("1.23 M", Report.human(1_234_567));
         assertEquals("45.7 k", Report.human(45_678));
@@ -101,6 +116,7 @@ class ReportTest {
         assertEquals("8.5 µs", Report.micros(8.5));
         assertEquals("120×", Report.times(120.4));
         assertEquals("0.45×", Report.times(0.449));
+        assertEquals("82 ns", Report.nanosOrMicros(0.082));
     }
 
     static Report report(Settings settings, Map<Contender, String> missing, List<Outcome> outcomes) {
@@ -111,7 +127,8 @@ class ReportTest {
     static Outcome rates(Workload w, Contender c, double... rates) {
         List<Sample> samples = new ArrayList<>();
         for (double r : rates) {
-            samples.add(Sample.ofRate(r));
+            // One second of wall-clock time and of CPU each: CPU per operation falls as the rate rises.
+            samples.add(Sample.ofRepetition(r, 1e9, 1e9));
         }
         return Outcome.measured(new Entry(w, c, Contender.Api.NONE), samples);
     }
