@@ -1,14 +1,16 @@
 package io.jasyncio.bench.compare;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.jasyncio.internal.coro.Backends;
 import io.jasyncio.internal.coro.Coroutine;
+import java.lang.management.ManagementFactory;
 
 /**
  * The floor under workload 1: what one suspend + resume of the selected coroutine backend costs
  * with no event loop, no ready queue and no task around it. {@code SwitchFloor <switches> <reps>}
- * prints {@code backend <name>} then {@code rep <switches> <nanoseconds>} per repetition (after
- * one unmeasured warm-up repetition). docs/PERFORMANCE.md uses it to show where a task switch's
- * time goes.
+ * prints {@code backend <name>} then {@code rep <switches> <nanoseconds> <cpuNanoseconds>} per
+ * repetition (after one unmeasured warm-up repetition), as {@link MicroMain} does.
+ * docs/PERFORMANCE.md uses it to show where a task switch's time goes.
  */
 public final class SwitchFloor {
     private SwitchFloor() {
@@ -21,10 +23,12 @@ public final class SwitchFloor {
         long switches = Long.parseLong(args[0]);
         int reps = Integer.parseInt(args[1]);
         System.out.println("backend " + Backends.selected().name());
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = -1; i < reps; i++) {
+            long cpu = os.getProcessCpuTime();
             long nanos = measure(switches);
             if (i >= 0) {
-                System.out.println("rep " + switches + " " + nanos);
+                System.out.println("rep " + switches + " " + nanos + " " + (os.getProcessCpuTime() - cpu));
             }
         }
     }
