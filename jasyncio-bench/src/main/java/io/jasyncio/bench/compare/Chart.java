@@ -129,7 +129,7 @@ final class Chart {
         for (Group gr : groups) {
             for (Bar b : gr.bars()) {
                 for (double r : new double[] {b.ratio(), b.cpuRatio()}) {
-                    if (!Double.isNaN(r) && r > 0) {
+                    if (Double.isFinite(r) && r > 0) {
                         lo = Math.min(lo, Math.log10(r));
                         hi = Math.max(hi, Math.log10(r));
                     }

@@ -1,9 +1,7 @@
 package io.jasyncio.bench.compare;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
-import java.lang.management.ManagementFactory;
 
 /**
  * Child process of the comparison that runs one in-process workload on one Java implementation:
@@ -13,7 +11,8 @@ import java.lang.management.ManagementFactory;
  * (rounded to whole {@link Workload#granularity()} units) and resized after each run to last about
  * {@code repSeconds}, go on until {@code warmupSeconds} have passed; then each measured repetition
  * of the size the warm-up settled on prints {@code rep <ops> <nanoseconds> <cpuNanoseconds>}, the
- * last being the CPU time of the whole process (all threads) meanwhile. jasyncio first prints
+ * last being the CPU time of the whole process (all threads, {@link ProcCpu#processCpuNanos()})
+ * meanwhile. jasyncio first prints
  * {@code backend <name>}; a workload the implementation lacks prints {@code unsupported <reason>}.
  */
 public final class MicroMain {
@@ -58,13 +57,12 @@ public final class MicroMain {
             ops = resize(ops, System.nanoTime() - start, repSeconds, workload.granularity());
             first = false;
         }
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = 0; i < reps; i++) {
-            long cpu = os.getProcessCpuTime();
+            long cpu = ProcCpu.processCpuNanos();
             long start = System.nanoTime();
             long done = impl.run(workload, ops);
             long elapsed = System.nanoTime() - start;
-            System.out.println("rep " + done + " " + elapsed + " " + (os.getProcessCpuTime() - cpu));
+            System.out.println("rep " + done + " " + elapsed + " " + (ProcCpu.processCpuNanos() - cpu));
         }
     }
 

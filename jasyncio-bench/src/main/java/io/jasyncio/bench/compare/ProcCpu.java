@@ -1,8 +1,11 @@
 package io.jasyncio.bench.compare;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * CPU time (user + system, all threads) consumed by a Linux process, from {@code /proc/<pid>/stat}.
@@ -34,6 +37,30 @@ final class ProcCpu {
             Thread.currentThread().interrupt();
         }
         return new ProcCpu(100);
+    }
+
+    /**
+     * CPU nanoseconds used so far by this process's live threads, Java and JVM-internal (compiler,
+     * GC) alike, to the nanosecond: the sum of {@code /proc/self/task/<tid>/schedstat}. Where that
+     * is unavailable, the JVM's process CPU time, which Linux counts in whole clock ticks. Threads
+     * that ended are not counted: measure over spans in which the process keeps its threads.
+     */
+    static long processCpuNanos() {
+        Path tasks = Path.of("/proc", "self", "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            long sum = 0;
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    String line = Files.readString(t.resolve("schedstat"));
+                    sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
+                } catch (NoSuchFileException e) {
+                    // The thread ended between the listing and the read.
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
     }
 
     /** CPU time a process has used, split into user space and kernel. */

@@ -96,7 +96,12 @@ final class Report {
 
     /** {@code a}'s score over {@code b}'s (higher: {@code a} is better), or NaN if either has none. */
     static double ratio(Outcome a, Outcome b) {
-        return a == null || b == null || !a.ok() || !b.ok() ? Double.NaN : a.score() / b.score();
+        return a == null || b == null || !a.ok() || !b.ok() ? Double.NaN : quotient(a.score(), b.score());
+    }
+
+    /** {@code a / b} when both are positive and finite, else NaN: a figure below the clock's resolution has no ratio. */
+    private static double quotient(double a, double b) {
+        return a > 0 && b > 0 && Double.isFinite(a) && Double.isFinite(b) ? a / b : Double.NaN;
     }
 
     ZonedDateTime date() {
@@ -215,7 +220,7 @@ final class Report {
 
     /** {@code peer}'s median CPU per operation over {@code mine}'s: above 1 when {@code mine} spends less. */
     static double cpuRatio(Outcome peer, Outcome mine) {
-        return peer.median(Sample::cpuMicrosPerOp) / mine.median(Sample::cpuMicrosPerOp);
+        return quotient(peer.median(Sample::cpuMicrosPerOp), mine.median(Sample::cpuMicrosPerOp));
     }
 
     private static String headlineFigure(Outcome o) {

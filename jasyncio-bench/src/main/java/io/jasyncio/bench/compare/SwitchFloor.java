@@ -1,9 +1,7 @@
 package io.jasyncio.bench.compare;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.jasyncio.internal.coro.Backends;
 import io.jasyncio.internal.coro.Coroutine;
-import java.lang.management.ManagementFactory;
 
 /**
  * The floor under workload 1: what one suspend + resume of the selected coroutine backend costs
@@ -23,12 +21,11 @@ public final class SwitchFloor {
         long switches = Long.parseLong(args[0]);
         int reps = Integer.parseInt(args[1]);
         System.out.println("backend " + Backends.selected().name());
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = -1; i < reps; i++) {
-            long cpu = os.getProcessCpuTime();
+            long cpu = ProcCpu.processCpuNanos();
             long nanos = measure(switches);
             if (i >= 0) {
-                System.out.println("rep " + switches + " " + nanos + " " + (os.getProcessCpuTime() - cpu));
+                System.out.println("rep " + switches + " " + nanos + " " + (ProcCpu.processCpuNanos() - cpu));
             }
         }
     }

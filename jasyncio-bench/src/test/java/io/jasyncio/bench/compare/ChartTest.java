@@ -34,10 +34,11 @@ class ChartTest {
     }
 
     @Test
-    void theAxisSpansWholeDecadesAroundEveryRatioOfEitherKindAndOne() {
+    void theAxisSpansWholeDecadesAroundEveryFiniteRatioOfEitherKindAndOne() {
         List<Chart.Group> groups = List.of(new Chart.Group("g", "b", List.of(
                 new Chart.Bar(Contender.JASYNCIO, 230, 1500, null), new Chart.Bar(Contender.JASYNCIO_VT, 0.04, 0.5, null),
-                new Chart.Bar(Contender.UVLOOP, Double.NaN, Double.NaN, "missing"))));
+                new Chart.Bar(Contender.UVLOOP, Double.NaN, Double.NaN, "missing"),
+                new Chart.Bar(Contender.THREADS, Double.POSITIVE_INFINITY, 0, null))));
         assertArrayEquals(new double[] {-2, 4}, Chart.logRange(groups));
     }
 

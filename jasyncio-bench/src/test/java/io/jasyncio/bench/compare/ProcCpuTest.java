@@ -29,6 +29,24 @@ class ProcCpuTest {
     }
 
     @Test
+    void processCpuTimeCountsThisThreadsWorkToTheNanosecond() {
+        assumeTrue(Files.exists(Path.of("/proc/self/task")), "needs Linux /proc");
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = ProcCpu.processCpuNanos();
+        long mine = threads.getCurrentThreadCpuTime();
+        long spin = 0;
+        // Burn 20 ms of this thread's CPU: a CPU-time target, not a wall-clock one.
+        while (threads.getCurrentThreadCpuTime() - mine < 20_000_000) {
+            spin++;
+        }
+        long used = ProcCpu.processCpuNanos() - before;
+        assertTrue(spin > 0);
+        assertTrue(used >= 20_000_000, "process CPU grew by " + used + " ns");
+        // Not rounded to 10 ms clock ticks.
+        assertTrue(used % 10_000_000 != 0, "suspiciously tick-aligned: " + used);
+    }
+
+    @Test
     void aLineWithoutCommandNameIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> ProcCpu.parseCpuTicks("4242 S 1 2 3"));
     }

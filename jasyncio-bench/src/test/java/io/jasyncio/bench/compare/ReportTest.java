@@ -108,6 +108,17 @@ class ReportTest {
     }
 
     @Test
+    void aFigureBelowTheClocksResolutionHasNoRatio() {
+        Outcome zero = Outcome.measured(new Entry(Workload.QUEUE, Contender.THREADS, Contender.Api.NONE),
+                List.of(Sample.ofRepetition(1000, 1e6, 0)));
+        Outcome some = Outcome.measured(new Entry(Workload.QUEUE, Contender.JASYNCIO, Contender.Api.NONE),
+                List.of(Sample.ofRepetition(1000, 1e6, 1e5)));
+        assertEquals(Double.NaN, Report.cpuRatio(zero, some));
+        assertEquals(Double.NaN, Report.cpuRatio(some, zero));
+        assertEquals("—", Report.times(Report.cpuRatio(zero, some)));
+    }
+
+    @Test
     void numbersAreFormattedForReading() {
         assertEquals("1.23 M", Report.human(1_234_567));
         assertEquals("45.7 k", Report.human(45_678));
