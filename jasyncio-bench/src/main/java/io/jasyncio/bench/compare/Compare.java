@@ -186,15 +186,14 @@ public final class Compare {
 
     /**
      * Starts a server for each entry of {@code w}, all at once, then has one load generator drive
-     * them in turn (see {@link LoadGenerator}); the echo workloads take one window per server per
-     * round, so that every server's samples spread over the whole run.
+     * them in turn (see {@link LoadGenerator}): one window per server per round, so that every
+     * server's samples spread over the whole run.
      */
     private List<Outcome> runNetwork(Workload w, List<Entry> entries) {
-        boolean latency = w.kind == Workload.Kind.LATENCY;
-        int rounds = latency ? 1 : settings.reps();
-        int windowsPerRound = latency ? settings.reps() : 1;
-        System.out.printf(Locale.ROOT, "%s: starting the servers; one load generator drives them in turn, %d round(s) of %d window(s)%n",
-                w.title, rounds, windowsPerRound);
+        int rounds = settings.reps();
+        int windowsPerRound = 1;
+        System.out.printf(Locale.ROOT, "%s: starting the servers; one load generator drives them in turn, %d rounds%n",
+                w.title, rounds);
         Map<Entry, Outcome> outcomes = new LinkedHashMap<>();
         List<Listening> servers = new ArrayList<>();
         try {
@@ -255,7 +254,7 @@ public final class Compare {
         command.addAll(List.of(PACKAGE + "LoadGenerator", Integer.toString(w.messageSize()),
                 Integer.toString(latency ? Workload.ACTIVE_CONNECTIONS : Workload.ECHO_CONNECTIONS),
                 Integer.toString(latency ? env.idle.count() : 0), num(settings.tcpWarmupSeconds()),
-                num(settings.tcpRewarmSeconds()), num(settings.windowSeconds()),
+                num(settings.tcpRewarmSeconds()), num(latency ? settings.idleWindowSeconds() : settings.windowSeconds()),
                 Integer.toString(rounds), Integer.toString(windowsPerRound)));
         for (Listening s : servers) {
             command.add(s.port() + ":" + s.process().pid());

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param tcpWarmupSeconds warm-up of a TCP server's first turn, after the connections are open
  * @param tcpRewarmSeconds warm-up of a TCP server's later turns
  * @param windowSeconds length of one measured TCP window
+ * @param idleWindowSeconds length of one window of workload 7, shorter because each of its turns
+ *     first opens and checks the idle connections
  * @param memoryTasks sleeping tasks of the memory target
  * @param workloads the workloads to run
  * @param out where COMPARISON.md and comparison.png are written
@@ -23,7 +25,7 @@ import java.util.Set;
  * @param quick whether this is a short smoke run whose figures are not to be recorded
  */
 record Settings(int reps, double microWarmupSeconds, double microRepSeconds, double tcpWarmupSeconds,
-        double tcpRewarmSeconds, double windowSeconds, int memoryTasks, Set<Workload> workloads, Path out, String python, boolean quick) {
+        double tcpRewarmSeconds, double windowSeconds, double idleWindowSeconds, int memoryTasks, Set<Workload> workloads, Path out, String python, boolean quick) {
 
     static final String USAGE = "usage: Compare [--reps N] [--quick] [--only switch,spawn,queue,lock,echo64,echo4k,idle,memory]"
             + " [--out DIR] [--python PATH]";
@@ -75,9 +77,9 @@ record Settings(int reps, double microWarmupSeconds, double microRepSeconds, dou
             }
         }
         if (quick) {
-            return new Settings(Math.min(reps, 2), 0.2, 0.05, 0.3, 0.1, 0.3, memory ? 100_000 : 0, workloads, out, python, true);
+            return new Settings(Math.min(reps, 2), 0.2, 0.05, 0.3, 0.1, 0.3, 0.2, memory ? 100_000 : 0, workloads, out, python, true);
         }
-        return new Settings(reps, 1.0, 0.3, 2.0, 0.25, 1.0, memory ? MEMORY_TASKS : 0, workloads, out, python, false);
+        return new Settings(reps, 1.0, 0.3, 2.0, 0.25, 1.0, 0.5, memory ? MEMORY_TASKS : 0, workloads, out, python, false);
     }
 
     private static String valueOf(String option, List<String> rest) {
