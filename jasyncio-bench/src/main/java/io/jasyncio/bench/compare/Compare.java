@@ -9,8 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The side-by-side comparison of issue 11 ({@code ./run bench-compare}): runs every workload on
@@ -36,6 +36,7 @@ public final class Compare {
                 "-cp", System.getProperty("java.class.path"));
     }
 
+    /** Runs the comparison with the options of {@link Settings}; exits with status 2 on a bad option. */
     public static void main(String[] args) throws IOException {
         Settings settings;
         try {
@@ -45,12 +46,14 @@ public final class Compare {
             System.exit(2);
             return;
         }
+        // Servers, load generator and workloads are this process's children: interrupted, it takes them along.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         long start = System.nanoTime();
         ZonedDateTime date = ZonedDateTime.now(ZoneOffset.UTC);
         String loadBefore = Environment.loadAverage();
         Environment env = Environment.detect(settings.python(), PYTHON_PEER);
         Compare compare = new Compare(settings, env);
-        compare.printHeader();
+        compare.printHeader(loadBefore);
         List<Outcome> outcomes = compare.runAll();
         MemoryResult memory = settings.memoryTasks() > 0 ? compare.runMemory() : null;
         String loadAfter = Environment.loadAverage();
@@ -66,7 +69,7 @@ public final class Compare {
         System.out.printf(Locale.ROOT, "Wrote %s and %s in %d min %d s%n", markdown, chart, took.toMinutes(), took.toSecondsPart());
     }
 
-    private void printHeader() {
+    private void printHeader(String loadAverage) {
         System.out.println("jasyncio comparison" + (settings.quick() ? " (QUICK smoke run: figures not for the record)" : ""));
         env.machine.forEach((k, v) -> System.out.println("  " + k + ": " + v));
         for (Contender c : Contender.values()) {
@@ -78,7 +81,7 @@ public final class Compare {
         if (env.idle.note() != null && settings.workloads().contains(Workload.IDLE_ACTIVE)) {
             System.out.println("  NOTE workload 7: " + env.idle.note());
         }
-        System.out.println("  load average at start: " + Environment.loadAverage());
+        System.out.println("  load average at start: " + loadAverage);
     }
 
     private List<Outcome> runAll() {
@@ -191,7 +194,6 @@ public final class Compare {
      */
     private List<Outcome> runNetwork(Workload w, List<Entry> entries) {
         int rounds = settings.reps();
-        int windowsPerRound = 1;
         System.out.printf(Locale.ROOT, "%s: starting the servers; one load generator drives them in turn, %d rounds%n",
                 w.title, rounds);
         Map<Entry, Outcome> outcomes = new LinkedHashMap<>();
@@ -219,7 +221,7 @@ public final class Compare {
                 }
             }
             if (!servers.isEmpty()) {
-                drive(w, servers, rounds, windowsPerRound, outcomes);
+                drive(w, servers, rounds, outcomes);
             }
         } finally {
             servers.forEach(s -> s.process().close());
@@ -247,7 +249,7 @@ public final class Compare {
         return Integer.parseInt(line.substring(10).trim());
     }
 
-    private void drive(Workload w, List<Listening> servers, int rounds, int windowsPerRound, Map<Entry, Outcome> outcomes) {
+    private void drive(Workload w, List<Listening> servers, int rounds, Map<Entry, Outcome> outcomes) {
         boolean latency = w.kind == Workload.Kind.LATENCY;
         List<String> command = new ArrayList<>(javaCommand);
         command.addAll(1, List.of("-Xmx1g"));
@@ -255,7 +257,7 @@ public final class Compare {
                 Integer.toString(latency ? Workload.ACTIVE_CONNECTIONS : Workload.ECHO_CONNECTIONS),
                 Integer.toString(latency ? env.idle.count() : 0), num(settings.tcpWarmupSeconds()),
                 num(settings.tcpRewarmSeconds()), num(latency ? settings.idleWindowSeconds() : settings.windowSeconds()),
-                Integer.toString(rounds), Integer.toString(windowsPerRound)));
+                Integer.toString(rounds), "1")); // one window per turn
         for (Listening s : servers) {
             command.add(s.port() + ":" + s.process().pid());
         }
@@ -286,8 +288,8 @@ public final class Compare {
             Entry e = s.entry();
             if (failures[i] != null) {
                 outcomes.put(e, Outcome.failed(e, failures[i] + " / server: " + s.process().errorTail()));
-            } else if (samples.get(i).size() != rounds * windowsPerRound) {
-                outcomes.put(e, Outcome.failed(e, samples.get(i).size() + " of " + rounds * windowsPerRound + " windows; "
+            } else if (samples.get(i).size() != rounds) {
+                outcomes.put(e, Outcome.failed(e, samples.get(i).size() + " of " + rounds + " windows; "
                         + (generatorError == null ? "" : generatorError + " / ") + "server: " + s.process().errorTail()));
             } else {
                 outcomes.put(e, Outcome.measured(e, samples.get(i)));

@@ -53,7 +53,8 @@ final class Environment {
             missing.put(Contender.ASYNCIO, reason);
             missing.put(Contender.UVLOOP, reason);
         } else if (pythonVersion == null) {
-            String reason = "no Python 3 interpreter (tried " + SYSTEM_PYTHON + " and python3 on the PATH)";
+            String reason = python != null ? "no working Python 3 interpreter at " + python
+                    : "no Python 3 interpreter (tried " + SYSTEM_PYTHON + " and python3 on the PATH)";
             missing.put(Contender.ASYNCIO, reason);
             missing.put(Contender.UVLOOP, reason);
         } else if (uvloopVersion == null) {

@@ -61,6 +61,7 @@ public final class LoadGenerator {
         this.selector = Selector.open();
     }
 
+    /** Drives the servers named in {@code args} as the class comment says; exits with status 2 on bad usage. */
     public static void main(String[] args) {
         if (args.length < 9) {
             System.err.println("usage: LoadGenerator <messageBytes> <active> <idle> <warmupSeconds> <rewarmSeconds> "

@@ -18,6 +18,7 @@ public final class MemoryMain {
     private MemoryMain() {
     }
 
+    /** Measures {@code args[0]} sleeping tasks as the class comment says, then halts the JVM. */
     public static void main(String[] args) {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: MemoryMain <tasks>");

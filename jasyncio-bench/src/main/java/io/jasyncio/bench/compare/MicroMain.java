@@ -22,6 +22,11 @@ public final class MicroMain {
     private MicroMain() {
     }
 
+    /**
+     * Runs the workload named in {@code args} as the class comment says.
+     *
+     * @throws IllegalArgumentException on bad usage, naming the argument
+     */
     public static void main(String[] args) throws Exception {
         if (args.length != 5) {
             throw new IllegalArgumentException("usage: MicroMain <jasyncio|threads> <workload> <warmupSeconds> <repSeconds> <reps>");

@@ -27,6 +27,11 @@ public final class ServerMain {
         void close() throws Exception;
     }
 
+    /**
+     * Serves as the class comment says until standard input closes, then exits.
+     *
+     * @throws IllegalArgumentException on bad usage, naming the argument
+     */
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: ServerMain <jasyncio-streams|jasyncio-protocol|blocking|netty-nio|netty-epoll>");

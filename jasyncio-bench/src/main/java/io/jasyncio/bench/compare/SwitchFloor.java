@@ -14,6 +14,11 @@ public final class SwitchFloor {
     private SwitchFloor() {
     }
 
+    /**
+     * Measures as the class comment says.
+     *
+     * @throws IllegalArgumentException on bad usage
+     */
     public static void main(String[] args) {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: SwitchFloor <switches> <reps>");
