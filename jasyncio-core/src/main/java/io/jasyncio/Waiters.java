@@ -25,7 +25,7 @@ final class Waiters {
     static EventLoop bind(EventLoop bound, Object owner) {
         EventLoop running = EventLoop.runningOrNull();
         if (running == null || running.currentTask() == null) {
-            throw new IllegalStateException(owner + " must be waited for, which only a task can do");
+            throw new IllegalStateException(owner + ": only a task can wait, and no task is running");
         }
         if (bound != null && bound != running) {
             throw new IllegalStateException(owner + " is bound to a different event loop");

@@ -1,25 +1,18 @@
 package io.jasyncio;
 
-/** Shared set-up of the synchronization-primitive and queue tests: a virtual-clock loop and yields. */
+/** Short-hands for the synchronization-primitive and queue tests, on top of {@link TestLoops}. */
 final class SyncTestSupport {
     private SyncTestSupport() {
     }
 
-    /** Runs {@code main} as the main task of a new loop on a {@link VirtualClock}. */
+    /** {@link TestLoops#runVirtual} for a main task with a result. */
     static <T> T runVirtual(AsyncCallable<T> main) {
-        return Asyncio.run(main, () -> EventLoop.newEventLoop(new VirtualClock()), null);
+        return TestLoops.runVirtual(main);
     }
 
-    /** As {@link #runVirtual(AsyncCallable)} for a body without a result. */
+    /** {@link TestLoops#runVirtual} for a main task without a result. */
     static void runVirtual(AsyncRunnable main) {
-        runVirtual(main.asCallable());
-    }
-
-    /** Lets the loop run {@code n} iterations: {@code n} times {@code await asyncio.sleep(0)}. */
-    static void yieldTimes(int n) {
-        for (int i = 0; i < n; i++) {
-            Asyncio.sleep(0);
-        }
+        TestLoops.runVirtual(main.asCallable());
     }
 
     /** The running loop's time in seconds. */

@@ -53,6 +53,23 @@ final class NetTesting {
         }
     }
 
+    /** What each open descriptor of this process points to, for failure messages. */
+    static List<String> descriptorTargets() {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.add(fd.getFileName() + " -> " + Files.readSymbolicLink(fd));
+                } catch (IOException gone) {
+                    // The descriptor used to list the directory itself.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     /** A deterministic byte pattern: byte {@code i} of a stream is {@code pattern(i)}. */
     static byte pattern(long i) {
         return (byte) (i * 31 + (i >>> 11));
