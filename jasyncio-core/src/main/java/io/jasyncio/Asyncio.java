@@ -1238,4 +1238,72 @@ public final class Asyncio {
     public static DatagramStream openDatagramEndpoint(DatagramOptions options, int maxQueued) throws IOException {
         return Datagrams.openDatagramEndpoint(options, maxQueued);
     }
+
+    // ---------------------------------------------------------------- TLS streams
+    // asyncio's open_connection/start_server with ssl=; the TLS layer lives in io.jasyncio.internal.net.
+
+    /**
+     * Opens a TLS connection and returns its reader and writer: asyncio's
+     * {@code open_connection(host, port, ssl=...)}. Suspends through the TCP connection and the
+     * handshake, as {@link EventLoop#createConnection(java.util.function.Supplier, String, int, io.jasyncio.net.TlsOptions)};
+     * the streams then carry plaintext. {@code io.jasyncio.net.TlsOptions.DEFAULT} verifies the
+     * server against the JDK's CA certificates and {@code host}.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (untrusted certificate,
+     *     wrong host name, no common protocol)
+     * @throws java.net.SocketTimeoutException if the handshake takes longer than its timeout
+     * @throws IOException naming the address if the connection cannot be made
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     */
+    public static StreamConnection openConnection(String host, int port, io.jasyncio.net.TlsOptions ssl)
+            throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.openConnection(host, port, StreamReader.DEFAULT_LIMIT,
+                ConnectOptions.DEFAULT, ssl);
+    }
+
+    /** As {@link #openConnection(String, int, io.jasyncio.net.TlsOptions)} with the reader's {@code limit} and connection options. */
+    public static StreamConnection openConnection(String host, int port, int limit, ConnectOptions options,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.openConnection(host, port, limit, options, ssl);
+    }
+
+    /** TLS over a Unix-domain socket: asyncio's {@code open_unix_connection(path, ssl=..., server_hostname=...)}. */
+    public static StreamConnection openUnixConnection(Path path, int limit, io.jasyncio.net.TlsOptions ssl)
+            throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.openUnixConnection(path, limit, ssl);
+    }
+
+    /**
+     * Starts a TLS server that runs {@code clientConnected} for each client once its handshake
+     * succeeded: asyncio's {@code start_server(..., ssl=...)}. {@code ssl} must hold the server's
+     * context. Suspends the task for one loop iteration, as
+     * {@link #startServer(ClientConnectedCallback, String, int)}.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context
+     * @throws IOException if the address cannot be bound
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, String host, int port,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startServer(clientConnected, java.util.Collections.singletonList(host),
+                port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT, ssl);
+    }
+
+    /** As {@link #startServer(ClientConnectedCallback, String, int, io.jasyncio.net.TlsOptions)} with the readers' {@code limit} and server options. */
+    public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, int limit,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startServer(clientConnected, java.util.Collections.singletonList(host),
+                port, limit, options, ssl);
+    }
+
+    /** As {@link #startServer(ClientConnectedCallback, String, int, io.jasyncio.net.TlsOptions)} listening on several hosts. */
+    public static Server startServer(ClientConnectedCallback clientConnected, List<String> hosts, int port, int limit,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startServer(clientConnected, hosts, port, limit, options, ssl);
+    }
+
+    /** A TLS server on a Unix-domain socket: asyncio's {@code start_unix_server(..., ssl=...)}. */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startUnixServer(clientConnected, path, limit, options, ssl);
+    }
 }

@@ -1237,6 +1237,134 @@ public class EventLoop implements AutoCloseable {
         return Datagrams.sockSendto(this, sock, ByteBuffer.wrap(data), address);
     }
 
+    // ---------------------------------------------------------------- TLS
+    // asyncio's ssl= arguments and start_tls; the TLS layer lives in io.jasyncio.internal.net.
+
+    /**
+     * As {@link #createConnection(Supplier, String, int)}, over TLS: asyncio's
+     * {@code create_connection(..., ssl=...)}. After the TCP connection is made the task stays
+     * suspended through the TLS handshake; the protocol's {@code connectionMade} runs once the
+     * handshake succeeded, with a transport that encrypts what the protocol writes and decrypts
+     * what it receives. The client checks the server's certificate and, unless
+     * {@code ssl.checkHostname()} is false, that it matches {@code ssl.serverHostname()} (by default
+     * {@code host}).
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails, e.g. the certificate is
+     *     not trusted or does not match the host name
+     * @throws java.net.SocketTimeoutException if the handshake takes longer than
+     *     {@code ssl.sslHandshakeTimeout()} (60 s by default)
+     * @throws java.net.SocketException if the peer closes the connection during the handshake
+     * @throws IllegalArgumentException if {@code host} is null or empty and no server host name is
+     *     given, or the server host name is empty while {@code checkHostname} is on
+     * @throws CancelledError if the task is cancelled; the connection is aborted
+     */
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory, String host,
+            int port, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createConnection(this, protocolFactory, host, port,
+                ConnectOptions.DEFAULT, ssl);
+    }
+
+    /** As {@link #createConnection(Supplier, String, int, io.jasyncio.net.TlsOptions)} with connection options. */
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory, String host,
+            int port, ConnectOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createConnection(this, protocolFactory, host, port, options, ssl);
+    }
+
+    /**
+     * TLS client over the connected socket {@code sock}: asyncio's
+     * {@code create_connection(sock=..., ssl=..., server_hostname=...)}. Suspends through the
+     * handshake.
+     *
+     * @throws IllegalArgumentException if {@code ssl} names no server host name
+     */
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createConnection(this, protocolFactory, sock, ssl);
+    }
+
+    /**
+     * TLS server side of a socket accepted outside the loop: asyncio's
+     * {@code connect_accepted_socket(..., ssl=...)}. Suspends through the handshake.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context
+     */
+    public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.connectAcceptedSocket(this, protocolFactory, sock, ssl);
+    }
+
+    /**
+     * TLS over a Unix-domain socket: asyncio's {@code create_unix_connection(..., ssl=...,
+     * server_hostname=...)}. Suspends through the handshake.
+     *
+     * @throws IllegalArgumentException if {@code ssl} names no server host name
+     */
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createUnixConnection(this, protocolFactory, path, ssl);
+    }
+
+    /** As {@link #createServer(Supplier, List, int, ServerOptions, io.jasyncio.net.TlsOptions)} for one host with default options. */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createServer(this, protocolFactory,
+                java.util.Collections.singletonList(host), port, ServerOptions.DEFAULT, ssl);
+    }
+
+    /** As {@link #createServer(Supplier, List, int, ServerOptions, io.jasyncio.net.TlsOptions)} for one host. */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createServer(this, protocolFactory,
+                java.util.Collections.singletonList(host), port, options, ssl);
+    }
+
+    /**
+     * A TLS server: asyncio's {@code create_server(..., ssl=...)}. Listens as
+     * {@link #createServer(Supplier, List, int, ServerOptions)}; each accepted connection first
+     * completes a server-side handshake with {@code ssl.context()}, then its protocol's
+     * {@code connectionMade} runs. A connection whose handshake fails or times out is closed and
+     * its protocol sees no callback; in debug mode the failure goes to the exception handler.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context or names a server host name
+     */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, List<String> hosts, int port,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createServer(this, protocolFactory, hosts, port, options, ssl);
+    }
+
+    /** A TLS server on an existing server socket: asyncio's {@code create_server(sock=..., ssl=...)}. */
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createServer(this, protocolFactory, sock, options, ssl);
+    }
+
+    /** A TLS server on a Unix-domain socket: asyncio's {@code create_unix_server(..., ssl=...)}. */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createUnixServer(this, protocolFactory, path, options, ssl);
+    }
+
+    /**
+     * Upgrades a live connection to TLS (STARTTLS): asyncio's {@code loop.start_tls}. From now on
+     * {@code transport} carries TLS records for a new transport, returned once the handshake
+     * succeeded; {@code protocol} receives the decrypted data of the new transport, and its
+     * {@code connectionMade} is not called again. Write nothing to {@code transport} afterwards.
+     * Suspends the task through the handshake.
+     *
+     * @param transport a TCP or Unix transport made by this loop, or a TLS transport (TLS over TLS)
+     * @param serverSide whether this end is the TLS server; a client with {@code checkHostname}
+     *     needs {@code ssl.serverHostname()}
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails, and the other errors of
+     *     {@link #createConnection(Supplier, String, int, io.jasyncio.net.TlsOptions)}
+     * @throws IllegalArgumentException if the transport is of another kind, a server has no
+     *     context, or a client checking host names has no server host name
+     * @throws CancelledError if the task is cancelled; the transport is closed
+     */
+    public io.jasyncio.net.Transport startTls(io.jasyncio.net.Transport transport, BaseProtocol protocol,
+            io.jasyncio.net.TlsOptions ssl, boolean serverSide) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startTls(this, transport, protocol, ssl, serverSide);
+    }
+
     // ---------------------------------------------------------------- executors
 
     /**

@@ -12,7 +12,8 @@ public interface BaseTransport {
      * Optional information about the transport, asyncio's {@code get_extra_info}. Socket
      * transports know {@code "peername"} and {@code "sockname"} (a {@link java.net.SocketAddress}:
      * {@link java.net.InetSocketAddress} or {@link java.net.UnixDomainSocketAddress}) and
-     * {@code "socket"} (a {@link TransportSocket}).
+     * {@code "socket"} (a {@link TransportSocket}). TLS transports also know the keys listed in
+     * {@link TlsOptions}.
      *
      * @return the value, or null when the transport has none under that name
      */

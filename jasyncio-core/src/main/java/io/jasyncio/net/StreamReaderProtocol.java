@@ -20,6 +20,8 @@ public class StreamReaderProtocol extends FlowControlProtocol {
     private StreamWriter writer;
     private Task<Void> task;
     private final Future<Void> closed;
+    /** The transport runs over TLS, where eofReceived's answer has no effect. */
+    private boolean overSsl;
 
     /** A protocol feeding {@code reader}, on the reader's loop, for a client connection. */
     public StreamReaderProtocol(StreamReader reader) {
@@ -44,6 +46,7 @@ public class StreamReaderProtocol extends FlowControlProtocol {
     public void connectionMade(BaseTransport transport) {
         Transport t = (Transport) transport;
         this.transport = t;
+        overSsl = t.getExtraInfo("sslcontext") != null;
         StreamReader r = reader;
         if (r != null) {
             r.setTransport(t);
@@ -117,12 +120,26 @@ public class StreamReaderProtocol extends FlowControlProtocol {
         if (r != null) {
             r.feedEof();
         }
-        return true;
+        // Over TLS the answer is ignored and true would only log asyncio's warning about it.
+        return !overSsl;
     }
 
     @Override
     protected Future<Void> getCloseWaiter(StreamWriter stream) {
         return closed;
+    }
+
+    // ---- TLS: StreamWriter.startTls support (asyncio's _replace_transport)
+
+    /** Whether this protocol serves a connection accepted by a server (it has a client callback). */
+    boolean isServerSide() {
+        return clientConnected != null;
+    }
+
+    /** Switches to the TLS transport made by {@link StreamWriter#startTls}. */
+    void replaceTransport(Transport transport) {
+        this.transport = transport;
+        overSsl = transport.getExtraInfo("sslcontext") != null;
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.Objects;
  * without waiting; call {@link #waitClosed()} to wait until it is closed.
  */
 public class StreamWriter implements AutoCloseable {
-    private final WriteTransport transport;
+    /** Replaced by {@link #startTls} with the TLS transport. */
+    private WriteTransport transport;
     private final FlowControlProtocol protocol;
     private final StreamReader reader;
     private final EventLoop loop;
@@ -136,6 +137,34 @@ public class StreamWriter implements AutoCloseable {
             Asyncio.sleep(0);
         }
         protocol.drainHelper();
+    }
+
+    // ---- TLS: upgrading the connection (asyncio's StreamWriter.start_tls)
+
+    /**
+     * Upgrades the connection to TLS (STARTTLS): asyncio's {@code StreamWriter.start_tls}. Waits
+     * for buffered data to drain, then runs the handshake as the server if this writer belongs to
+     * a connection accepted by {@link io.jasyncio.Asyncio#startServer}, else as the client. From
+     * then on this writer and the connection's reader carry plaintext over TLS and
+     * {@link #transport()} is the TLS transport. Suspends the task throughout.
+     *
+     * @param ssl the TLS options; a server needs a context, a client checking host names needs
+     *     {@code serverHostname}
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails; the connection is closed
+     * @throws java.net.SocketTimeoutException if the handshake takes longer than its timeout
+     * @throws IllegalStateException if the writer's transport or protocol cannot be upgraded (not a
+     *     stream connection)
+     * @throws IllegalArgumentException for options that do not fit this side
+     * @throws io.jasyncio.CancelledError if the task is cancelled; the connection is closed
+     */
+    public void startTls(TlsOptions ssl) throws IOException {
+        if (!(protocol instanceof StreamReaderProtocol streams) || !(transport instanceof Transport current)) {
+            throw new IllegalStateException("startTls() needs a stream connection: " + this);
+        }
+        drain();
+        Transport upgraded = loop.startTls(current, streams, ssl, streams.isServerSide());
+        transport = upgraded;
+        streams.replaceTransport(upgraded);
     }
 
     @Override

@@ -10,6 +10,10 @@
  * {@link io.jasyncio.Asyncio#startServer Asyncio.startServer} give a {@link io.jasyncio.net.StreamReader}
  * and a {@link io.jasyncio.net.StreamWriter} whose methods suspend the calling task.
  *
+ * <p>Any of these runs over TLS when given a {@link io.jasyncio.net.TlsOptions}, and
+ * {@link io.jasyncio.EventLoop#startTls EventLoop.startTls} or
+ * {@link io.jasyncio.net.StreamWriter#startTls StreamWriter.startTls} upgrade a live connection.
+ *
  * <p>Everything here is confined to the loop's thread, like the rest of jasyncio: call transports,
  * streams and servers from tasks and callbacks of their loop only.
  */

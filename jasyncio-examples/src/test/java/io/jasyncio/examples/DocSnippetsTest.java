@@ -59,6 +59,8 @@ class DocSnippetsTest {
             import java.util.HashMap;
             import java.util.Set;
             import java.util.concurrent.CompletableFuture;
+            import io.jasyncio.net.*;
+            import javax.net.ssl.*;
             """;
 
     @TestFactory

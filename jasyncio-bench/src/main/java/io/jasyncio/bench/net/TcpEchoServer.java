@@ -100,7 +100,8 @@ public final class TcpEchoServer {
         });
     }
 
-    private static void stopWhenStdinEnds(EventLoop loop, Task<?> serving) {
+    /** Cancels {@code serving} on {@code loop} once standard input ends; also used by {@link TlsEchoServer}. */
+    static void stopWhenStdinEnds(EventLoop loop, Task<?> serving) {
         Thread.ofPlatform().daemon().start(() -> {
             try (InputStream in = System.in) {
                 in.transferTo(OutputStream.nullOutputStream());

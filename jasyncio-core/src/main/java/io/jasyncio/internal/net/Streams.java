@@ -58,7 +58,8 @@ public final class Streams {
         return Endpoints.createUnixServer(loop, factory(loop, clientConnected, limit), path, options);
     }
 
-    private static Supplier<StreamReaderProtocol> factory(EventLoop loop, ClientConnectedCallback clientConnected,
+    /** The protocol factory of a stream server; also used by the TLS servers of {@link TlsEndpoints}. */
+    static Supplier<StreamReaderProtocol> factory(EventLoop loop, ClientConnectedCallback clientConnected,
             int limit) {
         Objects.requireNonNull(clientConnected, "clientConnected");
         if (limit <= 0) {
