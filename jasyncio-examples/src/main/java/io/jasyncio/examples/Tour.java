@@ -5,6 +5,7 @@ import io.jasyncio.examples.tour.CoreTour;
 import io.jasyncio.examples.tour.GeneratorTour;
 import io.jasyncio.examples.tour.NetTour;
 import io.jasyncio.examples.tour.ProcessTour;
+import io.jasyncio.examples.tour.TlsTour;
 import io.jasyncio.examples.tour.UdpTour;
 import io.jasyncio.examples.tour.Section;
 import io.jasyncio.examples.tour.StructuredTour;
@@ -31,6 +32,7 @@ public final class Tour {
         all.addAll(SyncTour.sections());
         all.addAll(GeneratorTour.sections());
         all.addAll(NetTour.sections());
+        all.addAll(TlsTour.sections());
         all.addAll(UdpTour.sections());
         all.addAll(ProcessTour.sections());
         return all;
