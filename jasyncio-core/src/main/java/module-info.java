@@ -12,4 +12,5 @@ module io.jasyncio {
 
     exports io.jasyncio;
     exports io.jasyncio.net;
+    exports io.jasyncio.subprocess;
 }

@@ -10,11 +10,21 @@ import java.util.concurrent.Callable;
  * A set of {@link ContextVar} values, Python's {@code contextvars.Context}. Every task runs in its
  * own context, by default a copy of the one current when it was created, so a value set inside
  * a task is seen by the code it calls and by the tasks it creates, but not by its creator.
- * Callbacks run in the context they were scheduled from.
+ * Callbacks run in the context they were scheduled from ({@link EventLoop#callSoon} and the other
+ * scheduling methods copy the current context unless given one). {@link Asyncio#toThread} runs its
+ * function in a copy of the caller's context; {@link EventLoop#runInExecutor}, as in asyncio, does
+ * not (the function sees the worker thread's own context). An async generator's body runs in the
+ * context of the task iterating it.
  *
  * <p>A context is entered with {@link #run}; inside, {@link ContextVar#set} changes this context.
  * Copies are cheap: the values are an immutable map shared until one side sets a variable.
- * A context is confined to the thread (or loop) running it.
+ * Outside any loop, each thread has its own current context.
+ *
+ * <p>As a read-only mapping from variables to values (Python's {@code Context} is a
+ * {@code Mapping}): {@link #get(ContextVar)}, {@link #get(ContextVar, Object)},
+ * {@link #containsKey}, {@link #size()}, {@link #toMap()}.
+ *
+ * <p>A context is confined to the thread (or loop) running it.
  */
 public final class Context {
     private static final ThreadLocal<Context> THREAD_CURRENT = ThreadLocal.withInitial(Context::new);
@@ -22,7 +32,7 @@ public final class Context {
     Map<ContextVar<?>, Object> values;
     private boolean entered;
 
-    /** Creates an empty context. */
+    /** Creates an empty context: Python's {@code contextvars.Context()}. */
     public Context() {
         this.values = Map.of();
     }
@@ -43,7 +53,8 @@ public final class Context {
 
     /**
      * The context of the running task or callback; on a thread outside any loop, that thread's own
-     * context.
+     * context. This is the entered context itself, not a copy (Python has no such call; use
+     * {@link #copyCurrent()} to keep a snapshot).
      */
     public static Context current() {
         EventLoop loop = EventLoop.runningOrNull();
@@ -54,26 +65,57 @@ public final class Context {
     }
 
     /**
-     * Runs {@code body} with this context entered, then restores the previous one.
+     * Runs {@code body} with this context entered, then restores the previous one: Python's
+     * {@code Context.run}. Variables set by {@code body} stay set in this context afterwards.
+     * Suspends the task only if {@code body} does; a task that suspends inside keeps this context
+     * entered until {@code body} returns.
      *
-     * @throws IllegalStateException if this context is already entered (Python's RuntimeError)
+     * @return what {@code body} returns
+     * @throws IllegalStateException if this context is already entered (it is the current one, or
+     *     a {@code run} of it is in progress): Python's RuntimeError "cannot enter context: ... is
+     *     already entered"
+     * @throws Throwable whatever {@code body} throws, unchanged (checked exceptions included)
      */
-    public <T> T run(Callable<T> body) throws Exception {
-        if (entered) {
-            throw new IllegalStateException("cannot enter context: " + this + " is already entered");
-        }
+    public <T> T run(Callable<T> body) {
+        Objects.requireNonNull(body, "body");
         EventLoop loop = EventLoop.runningOrNull();
-        Context previous = loop != null ? loop.swapContext(this) : swapThreadContext(this);
-        entered = true;
+        Context previous = enter(loop);
         try {
             return body.call();
+        } catch (Exception e) {
+            throw Throwables.rethrow(e);
         } finally {
-            entered = false;
-            if (loop != null) {
-                loop.swapContext(previous);
-            } else {
-                swapThreadContext(previous);
-            }
+            exit(loop, previous);
+        }
+    }
+
+    /** As {@link #run(Callable)} for a body without a result. */
+    public void run(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        EventLoop loop = EventLoop.runningOrNull();
+        Context previous = enter(loop);
+        try {
+            body.run();
+        } finally {
+            exit(loop, previous);
+        }
+    }
+
+    private Context enter(EventLoop loop) {
+        Context current = loop != null ? loop.currentContext() : THREAD_CURRENT.get();
+        if (entered || current == this) {
+            throw new IllegalStateException("cannot enter context: " + this + " is already entered");
+        }
+        entered = true;
+        return loop != null ? loop.swapContext(this) : swapThreadContext(this);
+    }
+
+    private void exit(EventLoop loop, Context previous) {
+        entered = false;
+        if (loop != null) {
+            loop.swapContext(previous);
+        } else {
+            swapThreadContext(previous);
         }
     }
 
@@ -83,18 +125,31 @@ public final class Context {
         return previous;
     }
 
-    /** The value of {@code var} in this context, or null when it has none here. */
+    /** The value of {@code var} in this context, or null when it has none here: Python's {@code ctx.get(var)}. */
     @SuppressWarnings("unchecked")
     public <T> T get(ContextVar<T> var) {
         return (T) values.get(Objects.requireNonNull(var, "var"));
     }
 
-    /** Whether {@code var} has a value in this context. */
+    /** The value of {@code var} in this context, or {@code defaultValue}: Python's {@code ctx.get(var, default)}. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ContextVar<T> var, T defaultValue) {
+        Objects.requireNonNull(var, "var");
+        Map<ContextVar<?>, Object> v = values;
+        return v.containsKey(var) ? (T) v.get(var) : defaultValue;
+    }
+
+    /** Whether {@code var} has a value in this context: Python's {@code var in ctx}. */
     public boolean containsKey(ContextVar<?> var) {
         return values.containsKey(var);
     }
 
-    /** An unmodifiable snapshot of the variables and values of this context. */
+    /** How many variables have a value in this context: Python's {@code len(ctx)}. */
+    public int size() {
+        return values.size();
+    }
+
+    /** An unmodifiable snapshot of the variables and values of this context: Python's {@code ctx.items()}. */
     public Map<ContextVar<?>, Object> toMap() {
         return Collections.unmodifiableMap(values);
     }

@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.coro.Backends;
 import io.jasyncio.internal.coro.CoroutineBackend;
+import io.jasyncio.internal.net.Datagrams;
 import io.jasyncio.internal.net.Endpoints;
 import io.jasyncio.internal.net.Resolver;
 import io.jasyncio.internal.net.SocketOps;
@@ -9,8 +10,17 @@ import io.jasyncio.internal.signal.SignalRegistry;
 import io.jasyncio.net.BaseProtocol;
 import io.jasyncio.net.ConnectOptions;
 import io.jasyncio.net.Connection;
+import io.jasyncio.net.Datagram;
+import io.jasyncio.net.DatagramEndpoint;
+import io.jasyncio.net.DatagramOptions;
+import io.jasyncio.net.DatagramProtocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
+import io.jasyncio.internal.subprocess.ProcessRegistry;
+import io.jasyncio.internal.subprocess.Subprocesses;
+import io.jasyncio.subprocess.SubprocessConnection;
+import io.jasyncio.subprocess.SubprocessOptions;
+import io.jasyncio.subprocess.SubprocessProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -20,6 +30,7 @@ import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
@@ -32,7 +43,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +51,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -83,15 +96,20 @@ public class EventLoop implements AutoCloseable {
     @SuppressWarnings("unused")
     private volatile boolean wakeupArmed;
     private final Selector selector;
+    private final Consumer<SelectionKey> queueReady = this::queueKey;
     private int ioRegistrations;
     /** Jobs running on other threads for this loop; the virtual clock waits for them in real time. */
     private final AtomicInteger externalWork = new AtomicInteger();
 
     private volatile Thread owner;
     private boolean stopping;
+    /** The loop's thread was interrupted while waiting: the loop stops and restores the flag. */
+    private boolean interrupted;
     private volatile boolean closed;
     volatile boolean debug;
     private long slowCallbackNanos = 100_000_000L;
+    /** Reports callbacks that block the loop, in debug mode; created on first use. */
+    private BlockingWatchdog.Watch blockingWatch;
 
     Task<?> currentTask;
     private Context currentContext = new Context();
@@ -102,6 +120,8 @@ public class EventLoop implements AutoCloseable {
     private Executor defaultExecutor;
     private boolean executorShutdownCalled;
     private boolean signalHandlersInstalled;
+    /** The async generators first iterated on this loop and not yet finished (asyncio's asyncgen hooks). */
+    final AsyncGenRegistry asyncgens = new AsyncGenRegistry(this);
 
     /** Creates a loop on the real clock; see {@link #newEventLoop()}. */
     public EventLoop() {
@@ -226,6 +246,11 @@ public class EventLoop implements AutoCloseable {
     /** Schedules a timer without copying a context: for internal callbacks that never read one. */
     TimerHandle callLaterInternal(long delayNanos, Runnable callback) {
         return callAtNanos(clock.nanoTime() + Math.max(0, delayNanos), callback, null);
+    }
+
+    /** Schedules a timer at loop time {@code whenNanos} without copying a context, nor reading the clock. */
+    TimerHandle callAtInternal(long whenNanos, Runnable callback) {
+        return callAtNanos(whenNanos, callback, null);
     }
 
     private TimerHandle callAtNanos(long whenNanos, Runnable callback, Context context) {
@@ -362,10 +387,11 @@ public class EventLoop implements AutoCloseable {
         Task<?> previousTask = currentTask;
         Context previousContext = currentContext;
         currentTask = task;
-        currentContext = task.context;
+        currentContext = task.suspendedContext;
         try {
             task.step();
         } finally {
+            task.suspendedContext = currentContext;
             currentTask = previousTask;
             currentContext = previousContext;
         }
@@ -397,7 +423,8 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- running
 
     /**
-     * Runs the loop until {@link #stop()} is called.
+     * Runs the loop until {@link #stop()} is called. Interrupting the loop's thread while it waits
+     * for I/O or timers also stops it, and returns with the thread's interrupt flag set.
      *
      * @throws IllegalStateException if the loop is closed, already running, or another loop runs
      *     on this thread
@@ -423,6 +450,10 @@ public class EventLoop implements AutoCloseable {
             stopping = false;
             RUNNING.remove();
             owner = null;
+            if (interrupted) {
+                interrupted = false;
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -492,6 +523,9 @@ public class EventLoop implements AutoCloseable {
         if (signalHandlersInstalled) {
             SignalRegistry.removeAll(this);
         }
+        if (processes != null) {
+            processes.closeAll();
+        }
         ready.clear();
         inbox.clear();
         while (!timers.isEmpty()) {
@@ -539,10 +573,16 @@ public class EventLoop implements AutoCloseable {
     }
 
     private void runReadyTimed(int n) {
+        BlockingWatchdog.Watch watch = blockingWatch;
+        if (watch == null) {
+            watch = blockingWatch = new BlockingWatchdog.Watch(this);
+        }
         for (int i = 0; i < n; i++) {
             Ready r = ready.poll();
             long t0 = System.nanoTime();
+            watch.begin(r, t0, slowCallbackNanos);
             r.runReady();
+            watch.end();
             long took = System.nanoTime() - t0;
             if (took >= slowCallbackNanos) {
                 LOG.log(System.Logger.Level.WARNING, "Executing {0} took {1} seconds", r,
@@ -595,46 +635,49 @@ public class EventLoop implements AutoCloseable {
         int n;
         try {
             if (timeoutNanos == 0) {
-                n = selector.selectNow();
+                n = selector.selectNow(queueReady);
             } else {
                 WAKEUP_ARMED.setVolatile(this, false);
                 if (!inbox.isEmpty()) {
-                    n = selector.selectNow();
+                    n = selector.selectNow(queueReady);
                 } else if (timeoutNanos < 0) {
-                    n = selector.select();
+                    n = selector.select(queueReady);
                 } else {
                     // Round up to whole milliseconds so a timer never fires early.
-                    n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+                    n = selector.select(queueReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 }
                 WAKEUP_ARMED.setVolatile(this, true);
+                if (Thread.interrupted()) {
+                    // An interrupted thread's select returns at once, forever: rather than spin,
+                    // stop the loop and hand the interrupt back to whoever runs it.
+                    interrupted = true;
+                    stopping = true;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);
         } catch (ClosedSelectorException e) {
             throw new IllegalStateException("Event loop is closed", e);
         }
-        if (n > 0) {
-            queueSelected();
-        }
         return n;
     }
 
-    private void queueSelected() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            IoRegistration reg = (IoRegistration) key.attachment();
-            if (!key.isValid()) {
-                continue;
-            }
-            int ops = key.readyOps();
-            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
-                ready.add(reg.reader);
-            }
-            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
-                ready.add(reg.writer);
-            }
+    /**
+     * Queues the reader and writer of a channel the selector found ready. Passed to the selector's
+     * action-taking {@code select} methods, which skip the selected-key set: a select allocates
+     * nothing.
+     */
+    private void queueKey(SelectionKey key) {
+        IoRegistration reg = (IoRegistration) key.attachment();
+        if (!key.isValid()) {
+            return;
+        }
+        int ops = key.readyOps();
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+            ready.add(reg.reader);
+        }
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+            ready.add(reg.writer);
         }
     }
 
@@ -736,11 +779,10 @@ public class EventLoop implements AutoCloseable {
      */
     private void flushCancelledKeys() {
         try {
-            selector.selectNow();
+            selector.selectNow(queueReady);
         } catch (IOException e) {
             throw new UncheckedIOException("select failed", e);
         }
-        queueSelected();
     }
 
     /** The reader and writer of one channel, sharing its selection key. */
@@ -1032,6 +1074,169 @@ public class EventLoop implements AutoCloseable {
         return SocketOps.sockSendfile(this, sock, file, offset, count);
     }
 
+    // ---------------------------------------------------------------- subprocesses
+
+    /** The child processes of this loop, released when it closes; created on first use. */
+    private ProcessRegistry processes;
+
+    /**
+     * Runs {@code args} (the program and its arguments) as a child process whose stdin, stdout
+     * and stderr are pipes, with a protocol made by {@code protocolFactory}: asyncio's
+     * {@code loop.subprocess_exec}. See {@link #subprocessExec(Supplier, List, SubprocessOptions)}.
+     */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<? extends P> protocolFactory,
+            List<String> args) throws IOException {
+        return subprocessExec(protocolFactory, args, SubprocessOptions.PIPES);
+    }
+
+    /**
+     * Runs {@code args} (the program and its arguments, without a shell) as a child process and
+     * returns its transport and the protocol made by {@code protocolFactory}: asyncio's
+     * {@code loop.subprocess_exec}. The child is started on the loop thread, then the current
+     * task is suspended until the protocol's {@code connectionMade} has run. Pipes are read and
+     * written by helper threads that hand the data to this loop; the exit is reported through
+     * {@code processExited}. {@code options.limit()} is not used here.
+     *
+     * @throws IOException if the program cannot be started (not found, not executable, bad
+     *     working directory)
+     * @throws IllegalArgumentException if {@code args} is empty or a redirect does not suit its stream
+     * @throws CancelledError if the task is cancelled while waiting; the child is then killed and
+     *     waited for, as in asyncio
+     * @throws IllegalStateException if called outside a task of this loop
+     */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<? extends P> protocolFactory,
+            List<String> args, SubprocessOptions options) throws IOException {
+        return Subprocesses.exec(this, processes(), protocolFactory, args, options);
+    }
+
+    /** As {@link #subprocessShell(Supplier, String, SubprocessOptions)} with every stream a pipe. */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<? extends P> protocolFactory,
+            String cmd) throws IOException {
+        return subprocessShell(protocolFactory, cmd, SubprocessOptions.PIPES);
+    }
+
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}: asyncio's {@code loop.subprocess_shell}. As
+     * {@link #subprocessExec(Supplier, List, SubprocessOptions)} otherwise. The shell interprets
+     * the whole string: quote what comes from users.
+     */
+    public <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<? extends P> protocolFactory,
+            String cmd, SubprocessOptions options) throws IOException {
+        return Subprocesses.shell(this, processes(), protocolFactory, cmd, options);
+    }
+
+    private ProcessRegistry processes() {
+        checkOpen();
+        checkThread();
+        ProcessRegistry r = processes;
+        if (r == null) {
+            r = new ProcessRegistry(externalWork);
+            processes = r;
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- datagrams
+
+    /**
+     * Opens a UDP endpoint: asyncio's {@code loop.create_datagram_endpoint(protocol_factory,
+     * local_addr, remote_addr)}. As {@link #createDatagramEndpoint(Supplier, DatagramOptions)} with
+     * only these two addresses given; either may be null, not both.
+     */
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            InetSocketAddress localAddr, InetSocketAddress remoteAddr) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory,
+                DatagramOptions.DEFAULT.withLocalAddr(localAddr).withRemoteAddr(remoteAddr));
+    }
+
+    /**
+     * Opens a UDP endpoint and returns its transport and the protocol made by
+     * {@code protocolFactory}: asyncio's {@code loop.create_datagram_endpoint}. Suspends the task
+     * while unresolved addresses are resolved (off the loop) and until the protocol's
+     * {@code connectionMade} has run. The socket is bound to {@code localAddr} if given and
+     * connected to {@code remoteAddr} if given (unless {@code allowBroadcast}); when the addresses
+     * resolve to several families, each family common to both is tried in turn until one works.
+     *
+     * @throws IllegalArgumentException if neither address nor a family is given, the addresses
+     *     have no family in common, or {@code reusePort} is asked for where the platform lacks it
+     * @throws java.net.BindException and other {@link IOException}s naming the address if no
+     *     attempt succeeded (the first attempt's error); {@link java.net.UnknownHostException} if a
+     *     name does not resolve
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     */
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            DatagramOptions options) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, options);
+    }
+
+    /**
+     * Opens a UDP endpoint over the existing socket {@code sock}: asyncio's
+     * {@code create_datagram_endpoint(sock=...)}. The socket is made non-blocking and the transport
+     * owns it from then on. If it is connected, its peer is the endpoint's remote address. Suspends
+     * until {@code connectionMade} has run.
+     *
+     * @throws IllegalStateException if another open transport owns {@code sock}
+     * @throws CancelledError if the task is cancelled; the socket is closed
+     */
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            DatagramChannel sock) throws IOException {
+        return Datagrams.createDatagramEndpoint(this, protocolFactory, sock);
+    }
+
+    /**
+     * Receives one datagram of at most {@code bufsize} bytes from the non-blocking {@code sock},
+     * suspending the task until one arrives: asyncio's {@code loop.sock_recvfrom} (3.11). A longer
+     * datagram is truncated to {@code bufsize} bytes, the rest lost, as with {@code recvfrom}.
+     *
+     * @throws IOException if the socket reports an error, such as a
+     *     {@link java.net.PortUnreachableException} on a connected socket
+     * @throws IllegalArgumentException if {@code bufsize} is negative or {@code sock} is in blocking mode
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled while waiting; no datagram is taken
+     */
+    public Datagram sockRecvfrom(DatagramChannel sock, int bufsize) throws IOException {
+        return Datagrams.sockRecvfrom(this, sock, bufsize);
+    }
+
+    /**
+     * Receives one datagram into the remaining space of {@code buf} from the non-blocking
+     * {@code sock}, suspending the task until one arrives: asyncio's
+     * {@code loop.sock_recvfrom_into} (3.11). Returns the sender's address; the datagram's bytes
+     * are those between the buffer's old and new positions (asyncio's {@code nbytes} is the
+     * buffer's remaining space: set its limit). What does not fit is lost, as with {@code recvfrom}.
+     *
+     * @throws IOException if the socket reports an error
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled while waiting; no datagram is taken
+     */
+    public SocketAddress sockRecvfromInto(DatagramChannel sock, ByteBuffer buf) throws IOException {
+        return Datagrams.sockRecvfromInto(this, sock, buf);
+    }
+
+    /**
+     * Sends the remaining bytes of {@code data} as one datagram to {@code address} on the
+     * non-blocking {@code sock}, suspending the task while the socket has no room: asyncio's
+     * {@code loop.sock_sendto} (3.11). An unresolved address is resolved first. Returns the number
+     * of bytes sent, all of them; on return {@code data} is consumed.
+     *
+     * @throws IOException naming the size and the address if the datagram is refused, for example
+     *     because it is longer than the protocol allows
+     * @throws IllegalArgumentException if {@code sock} is in blocking mode, or is connected to
+     *     another address than {@code address} (Java cannot send elsewhere from a connected socket)
+     * @throws UnsupportedOperationException for an empty datagram on a connected socket
+     * @throws IllegalStateException if a transport uses {@code sock}
+     * @throws CancelledError if the task is cancelled while waiting; the datagram is not sent
+     */
+    public int sockSendto(DatagramChannel sock, ByteBuffer data, SocketAddress address) throws IOException {
+        return Datagrams.sockSendto(this, sock, data, address);
+    }
+
+    /** As {@link #sockSendto(DatagramChannel, ByteBuffer, SocketAddress)} for an array. */
+    public int sockSendto(DatagramChannel sock, byte[] data, SocketAddress address) throws IOException {
+        return Datagrams.sockSendto(this, sock, ByteBuffer.wrap(data), address);
+    }
+
     // ---------------------------------------------------------------- TLS
     // asyncio's ssl= arguments and start_tls; the TLS layer lives in io.jasyncio.internal.net.
 
@@ -1163,57 +1368,56 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- executors
 
     /**
-     * Runs {@code fn} on {@code executor} (null: the loop's default executor) and returns a future
-     * completed on this loop with its outcome: asyncio's {@code loop.run_in_executor}. Cancelling
-     * the future does not interrupt {@code fn}; its result is then dropped.
+     * Runs the blocking {@code fn} on {@code executor} (null: the loop's {@linkplain #setDefaultExecutor
+     * default executor}) and returns at once a future of this loop that receives its outcome:
+     * asyncio's {@code loop.run_in_executor}. The outcome is delivered on the loop thread: the value,
+     * or whatever {@code fn} threw, unchanged (a {@link CancelledError} it throws cancels the future).
+     * {@code fn} does not see the caller's {@link ContextVar context variables}; {@link Asyncio#toThread}
+     * runs it in a copy of them.
+     *
+     * <p><b>Cancellation.</b> Cancelling the future before the executor starts {@code fn} keeps
+     * {@code fn} from ever running. Once it runs, it is not interrupted: it runs to its end on its
+     * thread and its outcome is dropped.
+     *
+     * <p>Until the future is done, a {@link VirtualClock} waits for the job in real time.
+     *
+     * @throws IllegalStateException if the loop is closed, if called from a thread other than the
+     *     running loop's, or if {@code executor} is null after {@link #shutdownDefaultExecutor}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code executor} refuses the job
+     *     (for example because it was shut down)
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
         checkOpen();
         checkThread();
         Executor ex = executor != null ? executor : defaultExecutor();
-        Future<T> f = new Future<>(this);
-        Context context = currentContext.copy();
-        externalWork.incrementAndGet();
+        ExecutorJob<T> job = new ExecutorJob<>(this, fn);
         try {
-            ex.execute(() -> {
-                Object[] outcome = new Object[2];
-                try {
-                    outcome[0] = fn.call();
-                } catch (Throwable e) {
-                    outcome[1] = e;
-                }
-                try {
-                    callSoonThreadsafe(() -> {
-                        externalWork.decrementAndGet();
-                        settle(f, outcome);
-                    }, context);
-                } catch (IllegalStateException closedMeanwhile) {
-                    externalWork.decrementAndGet();
-                }
-            });
-        } catch (RuntimeException e) {
-            externalWork.decrementAndGet();
+            ex.execute(job);
+        } catch (RuntimeException | Error e) {
+            externalWorkDone();
             throw e;
         }
-        return f;
+        return job;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> void settle(Future<T> f, Object[] outcome) {
-        if (f.done()) {
-            return;
-        }
-        if (outcome[1] != null) {
-            f.setException((Throwable) outcome[1]);
-        } else {
-            f.setResult((T) outcome[0]);
-        }
-    }
-
-    /** Sets the executor {@link #runInExecutor} uses when given null. */
+    /**
+     * Sets the executor {@link #runInExecutor} and {@link Asyncio#toThread} use when given none:
+     * asyncio's {@code loop.set_default_executor}. Any {@link Executor} is accepted;
+     * {@link #shutdownDefaultExecutor} and {@link #close()} can shut it down only if it is an
+     * {@link ExecutorService}. The previous default executor, if any, is not shut down.
+     *
+     * <p>Until one is set, the loop makes its own on first use: a virtual thread per job on the
+     * continuation backend; on the virtual-thread backend, whose tasks share the virtual threads'
+     * carriers, asyncio's pool of min(32, cpus + 4) daemon platform threads, so that CPU-bound
+     * jobs cannot freeze the loop (measurements in {@code docs/PERFORMANCE.md}, "Threads").
+     *
+     * @throws IllegalStateException if called from a thread other than the running loop's
+     */
     public void setDefaultExecutor(Executor executor) {
-        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(executor, "executor");
+        checkThread();
+        this.defaultExecutor = executor;
     }
 
     private Executor defaultExecutor() {
@@ -1222,36 +1426,115 @@ public class EventLoop implements AutoCloseable {
         }
         Executor ex = defaultExecutor;
         if (ex == null) {
-            ex = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+            ex = newDefaultExecutor();
             defaultExecutor = ex;
         }
         return ex;
     }
 
     /**
-     * Shuts down the default executor and waits, suspending the current task, up to
-     * {@code timeout} (null: forever) for its jobs to finish. Later {@link #runInExecutor} calls
-     * with a null executor fail. Called by {@link Runner#close()}.
+     * A virtual thread per job, except on the virtual-thread backend, where tasks run on virtual
+     * threads too: there CPU-bound jobs would hold the carrier threads the tasks need and freeze
+     * the loop, so jobs get asyncio's bounded platform pool, min(32, cpus + 4) daemon threads.
+     * The measurements behind this are in docs/PERFORMANCE.md ("Threads").
+     */
+    private ExecutorService newDefaultExecutor() {
+        if (!backend.name().equals("virtual")) {
+            return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-executor-", 0).factory());
+        }
+        int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name("jasyncio-executor-", 0).factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * Shuts down the default executor and suspends the current task until the jobs it is running
+     * have finished, or until {@code timeout} of loop time has passed (null: no limit): asyncio's
+     * {@code loop.shutdown_default_executor}. From then on, {@link #runInExecutor} with a null
+     * executor (and {@link Asyncio#toThread}) fails with {@link IllegalStateException}. If the
+     * timeout passes first, a warning is logged and the jobs are left running, not interrupted.
+     * {@link Runner#close()} and {@link Asyncio#run} call this with a 300-second timeout. Returns at
+     * once if no default executor was ever created, or if it is not an {@link ExecutorService}.
+     *
+     * <p>Cancelling the waiting task stops the wait (the executor stays shut down).
+     *
+     * @throws CancelledError if the task is cancelled while waiting
+     * @throws IllegalStateException if called outside a task of this loop
      */
     public void shutdownDefaultExecutor(Duration timeout) {
+        checkThread();
+        if (currentTask == null) {
+            throw new IllegalStateException("shutdownDefaultExecutor() must be called from a task of this loop: it suspends");
+        }
         executorShutdownCalled = true;
-        Executor ex = defaultExecutor;
-        if (!(ex instanceof ExecutorService es)) {
+        if (!(defaultExecutor instanceof ExecutorService es)) {
             return;
         }
-        Future<Boolean> finished = runInExecutorThread(() -> {
-            es.shutdown();
-            return timeout == null ? es.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)
-                    : es.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        es.shutdown();
+        ExternalFuture<Boolean> terminated = new ExternalFuture<>(this);
+        Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
+            try {
+                terminated.post(es.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS), null);
+            } catch (Throwable e) {
+                terminated.post(null, e);
+            }
         });
-        if (!finished.await()) {
-            LOG.log(System.Logger.Level.WARNING,
-                    "The executor did not finish joining its threads within {0}", timeout);
+        TimerHandle deadline = timeout == null ? null : callLaterInternal(saturatedNanos(timeout), () -> {
+            if (!terminated.done()) {
+                terminated.setResult(false);
+            }
+        });
+        try {
+            if (!terminated.await()) {
+                LOG.log(System.Logger.Level.WARNING,
+                        "The executor did not finish joining its threads within {0} seconds.",
+                        timeout.getSeconds() + timeout.getNano() / 1e9);
+            }
+        } finally {
+            if (deadline != null) {
+                deadline.cancel();
+            }
         }
     }
 
-    private <T> Future<T> runInExecutorThread(Callable<T> fn) {
-        return runInExecutor(command -> Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(command), fn);
+    /** Schedules an internal callback from any thread, in whatever context the loop is in. */
+    final void callSoonThreadsafeInternal(Runnable callback) {
+        checkOpen();
+        inbox.add(new Handle(this, callback, null));
+        wakeUp();
+    }
+
+    /** A thread starts working for this loop: a {@link VirtualClock} waits for it in real time. */
+    final void externalWorkStarted() {
+        externalWork.incrementAndGet();
+    }
+
+    /** A job counted by {@link #externalWorkStarted} is over, or nobody waits for it any more. */
+    final void externalWorkDone() {
+        externalWork.decrementAndGet();
+    }
+
+    // ---------------------------------------------------------------- async generators
+
+    /**
+     * Closes every async generator first iterated on this loop and not yet finished, each in its
+     * own task, and suspends the current task until all are closed: asyncio's
+     * {@code loop.shutdown_asyncgens()}. A generator whose closing fails is reported to the
+     * exception handler ("an error occurred during closing of asynchronous generator ..."). A
+     * generator first iterated after this call is still tracked, with a logged warning.
+     * Called by {@link Runner#close()} (and so by {@link Asyncio#run}) after cancelling the tasks.
+     *
+     * <p>Must be called from a task of this loop, since it waits.
+     *
+     * @throws CancelledError if the current task is cancelled while waiting; the closing tasks are
+     *     cancelled too
+     * @throws IllegalStateException if there are generators to close and the caller is not a
+     *     task of this loop
+     */
+    public void shutdownAsyncgens() {
+        asyncgens.shutdown();
     }
 
     // ---------------------------------------------------------------- signals
@@ -1384,7 +1667,12 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- debug
 
-    /** Turns debug mode on or off: slow-callback warnings and creation tracebacks. */
+    /**
+     * Turns debug mode on or off: slow-callback warnings and creation tracebacks. In debug mode a
+     * callback or task step still running after the {@linkplain #setSlowCallbackDuration
+     * slow-callback duration} is also reported while it runs, with the task's name and the stack
+     * of the thread it blocks (see {@code docs/GUIDE-threads.md}).
+     */
     public void setDebug(boolean enabled) {
         this.debug = enabled;
     }
@@ -1437,7 +1725,8 @@ public class EventLoop implements AutoCloseable {
         }
     }
 
-    private static long secondsToNanos(String name, double seconds) {
+    /** {@code seconds} as nanoseconds, rounded up and saturated; rejects NaN naming {@code name}. */
+    static long secondsToNanos(String name, double seconds) {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException(name + " must be a number, not NaN");
         }

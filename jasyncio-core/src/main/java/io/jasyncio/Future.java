@@ -94,7 +94,7 @@ public class Future<T> {
      *
      * @throws CancelledError if the future was cancelled
      * @throws InvalidStateError if the future is still pending
-     * @throws Throwable the future's exception, unchanged (checked exceptions included)
+     * <p>Rethrows the future's exception, unchanged (checked exceptions included)
      */
     public T result() {
         if (state == CANCELLED) {
@@ -152,6 +152,15 @@ public class Future<T> {
         if (exception instanceof CancelledError) {
             throw new IllegalArgumentException("exception must not be a CancelledError, use cancel(): " + exception);
         }
+        setAnyException(exception);
+    }
+
+    /**
+     * Completes the future with any exception, a {@link CancelledError} included: asyncio's
+     * {@code gather()} finishes its future this way when a child was cancelled, so awaiting it
+     * raises CancelledError although the gather future itself is not cancelled.
+     */
+    final void setAnyException(Throwable exception) {
         checkPending();
         this.exception = exception;
         state = FINISHED;
@@ -169,7 +178,7 @@ public class Future<T> {
      *
      * @throws CancelledError if the future or the waiting task was cancelled
      * @throws IllegalStateException if called outside a task of this future's loop
-     * @throws Throwable the future's exception, unchanged
+     * <p>Rethrows the future's exception, unchanged
      */
     public T await() {
         if (state == PENDING) {
@@ -224,34 +233,32 @@ public class Future<T> {
     }
 
     /**
-     * A {@link CompletableFuture} completed, on this future's loop thread, with this future's
-     * outcome. Cancelling the returned future cancels this one: at once when done on the loop's
-     * thread, through {@link EventLoop#callSoonThreadsafe} from any other thread.
+     * A {@link CompletableFuture} mirroring this future, for code on other threads: the way back
+     * from asyncio's {@code wrap_future}. It completes on this future's loop thread with its
+     * result, or exceptionally with its exception unchanged, or is cancelled if this future is
+     * cancelled; if this future is already done, the returned one is already complete.
+     * Cancelling the returned future with {@link CompletableFuture#cancel} cancels this one: at
+     * once when done on the loop's thread, on the loop's next iteration from any other thread.
+     * Other ways of completing it do not affect this future.
+     *
+     * <p>Dependent stages registered with the non-{@code Async} methods usually run on the loop
+     * thread, which completes the returned future (a thread blocked in its {@code get()} may run
+     * them instead): keep them short, or use the {@code Async} variants.
+     *
+     * <p>Callable from any thread; from a thread other than the running loop's it takes effect
+     * on the loop's next iteration.
      */
     public CompletableFuture<T> asCompletableFuture() {
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
-                    if (loop.inLoopThread()) {
-                        Future.this.cancel();
-                    } else {
-                        loop.callSoonThreadsafe(Future.this::cancel);
-                    }
-                }
-                return cancelled;
+        LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
+        if (!loop.isRunning() || loop.inLoopThread()) {
+            cf.attach(this);
+        } else {
+            try {
+                loop.callSoonThreadsafeInternal(() -> cf.attach(this));
+            } catch (IllegalStateException closedMeanwhile) {
+                cf.attach(this);
             }
-        };
-        addDoneCallback(f -> {
-            if (f.cancelled()) {
-                cf.cancel(false);
-            } else if (f.exception() != null) {
-                cf.completeExceptionally(f.exception());
-            } else {
-                cf.complete(f.result());
-            }
-        });
+        }
         return cf;
     }
 

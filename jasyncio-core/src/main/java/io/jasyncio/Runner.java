@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * Runs coroutines on one loop that it creates and closes: asyncio's {@code Runner} (3.11). Several
  * {@link #run} calls share the loop and a context; {@link #close()} cancels the tasks still
- * pending, waits for them, shuts down the default executor and closes the loop.
+ * pending, waits for them, closes unfinished async generators, shuts down the default executor
+ * and closes the loop.
  *
  * <pre>{@code
  * try (var runner = new Runner()) {
@@ -54,7 +55,7 @@ public final class Runner implements AutoCloseable {
      * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual.
      *
      * @throws IllegalStateException if a loop is already running on this thread or the runner is closed
-     * @throws Throwable whatever {@code main} throws, unchanged
+     * <p>Rethrows whatever {@code main} throws, unchanged
      */
     public <T> T run(AsyncCallable<T> main) {
         return run(main, null);
@@ -91,7 +92,8 @@ public final class Runner implements AutoCloseable {
 
     /**
      * Cancels the loop's pending tasks and waits for them, reports those that failed while
-     * cancelled, shuts down the default executor, and closes the loop. Idempotent.
+     * cancelled, closes the async generators left unfinished ({@link EventLoop#shutdownAsyncgens()}),
+     * shuts down the default executor, and closes the loop. Idempotent.
      */
     @Override
     public void close() {
@@ -101,6 +103,10 @@ public final class Runner implements AutoCloseable {
         }
         try {
             cancelAllTasks(loop);
+            loop.runUntilComplete(() -> {
+                loop.shutdownAsyncgens();
+                return null;
+            });
             loop.runUntilComplete(() -> {
                 loop.shutdownDefaultExecutor(EXECUTOR_JOIN_TIMEOUT);
                 return null;

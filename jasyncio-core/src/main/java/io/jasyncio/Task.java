@@ -28,6 +28,11 @@ public class Task<T> extends Future<T> implements Ready {
     private final AsyncCallable<T> coro;
     private final Coroutine coroutine;
     final Context context;
+    /**
+     * The context current when the task last suspended, entered again when it resumes: its own,
+     * or one a {@link Context#run} in progress across the suspension entered.
+     */
+    Context suspendedContext;
     final long id;
     private String name;
     /** The future this task is suspended on, or null. */
@@ -50,6 +55,7 @@ public class Task<T> extends Future<T> implements Ready {
         this.id = loop.nextTaskId();
         this.name = options.name();
         this.context = options.context() != null ? options.context() : loop.currentContext().copy();
+        this.suspendedContext = context;
         this.coroutine = loop.backend.create(this::body);
         this.sourceTraceback = loop.debug ? Thread.currentThread().getStackTrace() : null;
         this.registryEntry = loop.tasks.register(this, sourceTraceback);
@@ -249,6 +255,11 @@ public class Task<T> extends Future<T> implements Ready {
             mustCancel = false;
             throw new CancelledError(cancelMessage);
         }
+    }
+
+    /** The thread this task's steps run on when it is not the loop's own (virtual-thread backend), else null. */
+    Thread stepThread() {
+        return coroutine.bodyThread();
     }
 
     /** Where the task was created, in debug mode; null otherwise. */

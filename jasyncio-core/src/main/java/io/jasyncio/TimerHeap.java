@@ -44,8 +44,15 @@ final class TimerHeap {
         return top;
     }
 
+    /**
+     * Counts a cancellation, and rebuilds the heap at once when cancelled timers dominate, so a
+     * task that arms and disarms timeouts without ever suspending cannot grow it without bound.
+     */
     void noteCancelled() {
         cancelledCount++;
+        if (mostlyCancelled()) {
+            rebuildWithoutCancelled();
+        }
     }
 
     /**
@@ -53,30 +60,38 @@ final class TimerHeap {
      * rule), otherwise only those at the top, so the next deadline is a live one.
      */
     void purgeCancelled() {
-        if (size > MIN_SCHEDULED_FOR_CLEANUP && cancelledCount * 2 > size) {
-            int live = 0;
-            for (int i = 0; i < size; i++) {
-                TimerHandle t = heap[i];
-                if (t.cancelled()) {
-                    t.heapIndex = -1;
-                } else {
-                    heap[live++] = t;
-                }
-            }
-            Arrays.fill(heap, live, size, null);
-            size = live;
-            cancelledCount = 0;
-            for (int i = 0; i < size; i++) {
-                heap[i].heapIndex = i;
-            }
-            for (int i = (size >>> 1) - 1; i >= 0; i--) {
-                siftDown(i);
-            }
+        if (mostlyCancelled()) {
+            rebuildWithoutCancelled();
         } else {
             while (size > 0 && heap[0].cancelled()) {
                 removeAt(0);
                 cancelledCount--;
             }
+        }
+    }
+
+    private boolean mostlyCancelled() {
+        return size > MIN_SCHEDULED_FOR_CLEANUP && cancelledCount * 2 > size;
+    }
+
+    private void rebuildWithoutCancelled() {
+        int live = 0;
+        for (int i = 0; i < size; i++) {
+            TimerHandle t = heap[i];
+            if (t.cancelled()) {
+                t.heapIndex = -1;
+            } else {
+                heap[live++] = t;
+            }
+        }
+        Arrays.fill(heap, live, size, null);
+        size = live;
+        cancelledCount = 0;
+        for (int i = 0; i < size; i++) {
+            heap[i].heapIndex = i;
+        }
+        for (int i = (size >>> 1) - 1; i >= 0; i--) {
+            siftDown(i);
         }
     }
 

@@ -9,8 +9,10 @@ import java.time.Duration;
  *
  * <p>The loop jumps only when nothing else can happen: the ready queue is empty, a non-blocking
  * poll of its sockets found nothing, and no thread is working on its behalf (an executor job
- * started by {@link EventLoop#runInExecutor}). While such work is running, the loop waits for it in
- * real time and this clock advances by the real time waited. Sockets whose peer lives in another
+ * started by {@link EventLoop#runInExecutor} or {@link Asyncio#toThread}, or a
+ * {@link java.util.concurrent.CompletionStage} awaited through {@link Asyncio#await} or
+ * {@link Asyncio#wrapFuture}, until it is done or cancelled). While such work is pending, the loop
+ * waits for it in real time and this clock advances by the real time waited. Sockets whose peer lives in another
  * process are polled, not waited for: a virtual timer can expire before a real packet arrives.
  *
  * <pre>{@code

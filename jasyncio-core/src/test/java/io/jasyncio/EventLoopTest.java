@@ -131,6 +131,22 @@ class EventLoopTest {
     }
 
     @Test
+    void timersCancelledWithinOneCallbackDoNotGrowTheHeap() {
+        try (EventLoop loop = TestLoops.virtualLoop()) {
+            int[] maxSeen = {0};
+            loop.callSoon(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    loop.callLater(60, () -> { }).cancel();
+                    maxSeen[0] = Math.max(maxSeen[0], loop.timerCount());
+                }
+                loop.stop();
+            });
+            loop.runForever();
+            assertTrue(maxSeen[0] <= 2 * TimerHeap.MIN_SCHEDULED_FOR_CLEANUP + 2, "heap grew to " + maxSeen[0]);
+        }
+    }
+
+    @Test
     void virtualClockJumpsToTheNextTimerWithoutWaiting() {
         long t0 = System.nanoTime();
         double seen = TestLoops.runVirtual(() -> {
@@ -291,6 +307,27 @@ class EventLoopTest {
             // No timers and no I/O: the loop blocks in select until the other thread wakes it.
             loop.runForever();
             other.join();
+            assertFalse(loop.isRunning());
+        }
+    }
+
+    @Test
+    void interruptingTheLoopThreadStopsTheLoopInsteadOfSpinning() throws Exception {
+        try (EventLoop loop = EventLoop.newEventLoop()) {
+            Thread loopThread = Thread.currentThread();
+            CountDownLatch running = new CountDownLatch(1);
+            loop.callSoon(running::countDown);
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                try {
+                    running.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                loopThread.interrupt();
+            });
+            loop.runForever();
+            assertTrue(Thread.interrupted(), "runForever must hand the interrupt back");
+            interrupter.join();
             assertFalse(loop.isRunning());
         }
     }

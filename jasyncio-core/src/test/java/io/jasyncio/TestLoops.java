@@ -20,6 +20,16 @@ final class TestLoops {
         return Asyncio.run(main, TestLoops::virtualLoop, null);
     }
 
+    /** As {@link #runVirtual(AsyncCallable)} for a body without a result. */
+    static void runVirtual(AsyncRunnable main) {
+        runVirtual(main.asCallable());
+    }
+
+    /** The running loop's time in seconds. */
+    static double now() {
+        return Asyncio.getRunningLoop().time();
+    }
+
     /** Installs an exception handler on {@code loop} that keeps every context it receives. */
     static List<Map<String, Object>> recordErrors(EventLoop loop) {
         List<Map<String, Object>> seen = Collections.synchronizedList(new ArrayList<>());

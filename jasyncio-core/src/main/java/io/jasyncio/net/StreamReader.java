@@ -3,6 +3,7 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -291,7 +292,7 @@ public class StreamReader implements Iterable<byte[]> {
 
     /** Reads blocks of at most the limit until end of stream, so a paused transport is always resumed. */
     private byte[] readToEof() throws IOException {
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         while (true) {
             byte[] block = read(limit);
             if (block.length == 0) {

@@ -8,6 +8,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
@@ -41,7 +42,8 @@ public final class TransportSocket {
      * @throws IOException if the socket is closed
      */
     public SocketAddress getRemoteAddress() throws IOException {
-        return channel instanceof SocketChannel sc ? sc.getRemoteAddress() : null;
+        return channel instanceof SocketChannel sc ? sc.getRemoteAddress()
+                : channel instanceof DatagramChannel dc ? dc.getRemoteAddress() : null;
     }
 
     /**

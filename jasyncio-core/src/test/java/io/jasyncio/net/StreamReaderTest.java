@@ -331,6 +331,21 @@ class StreamReaderTest {
     }
 
     @Test
+    void anErrorFedWhileACancelledReadUnwindsIsKeptForTheNextRead() {
+        runVirtual(() -> {
+            StreamReader r = reader(16);
+            Task<byte[]> t = Asyncio.createTask(() -> r.read(1));
+            Asyncio.sleep(0);
+            t.cancel();
+            SocketException boom = new SocketException("boom");
+            r.setException(boom);
+            assertThrows(CancelledError.class, t::await);
+            assertSame(boom, assertThrows(SocketException.class, () -> r.read(1)));
+            return null;
+        });
+    }
+
+    @Test
     void setExceptionFailsTheWaitingReadAndLaterReads() {
         runVirtual(() -> {
             StreamReader r = reader(16);

@@ -167,6 +167,36 @@ class StreamsTest {
     }
 
     @Test
+    void severalTasksMayWaitInDrainAndAllResume() {
+        run(() -> {
+            Future<StreamConnection> accepted = Asyncio.getRunningLoop().createFuture();
+            Server server = serverHandingOver(accepted);
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server));
+            StreamConnection peer = accepted.await();
+            ((Transport) peer.writer().transport()).pauseReading();
+            WriteTransport t = c.writer().transport();
+            long written = 0;
+            while (t.getWriteBufferSize() <= t.getWriteBufferLimits().high()) {
+                c.writer().write(patternBytes(written, 64 * 1024));
+                written += 64 * 1024;
+                Asyncio.sleep(0);
+            }
+            Task<Void> first = Asyncio.createTask(() -> c.writer().drain());
+            Task<Void> second = Asyncio.createTask(() -> c.writer().drain());
+            Asyncio.sleep(0);
+            assertFalse(first.done() || second.done());
+            ((Transport) peer.writer().transport()).resumeReading();
+            peer.reader().readexactly((int) written);
+            first.await();
+            second.await();
+            c.writer().close();
+            peer.writer().close();
+            server.close();
+            return null;
+        });
+    }
+
+    @Test
     void readerPausesItsTransportOverTwiceTheLimitAndResumesWhenRead() {
         run(() -> {
             Future<StreamConnection> accepted = Asyncio.getRunningLoop().createFuture();

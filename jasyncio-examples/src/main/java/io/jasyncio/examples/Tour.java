@@ -2,7 +2,13 @@ package io.jasyncio.examples;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.examples.tour.CoreTour;
+import io.jasyncio.examples.tour.GeneratorTour;
+import io.jasyncio.examples.tour.NetTour;
+import io.jasyncio.examples.tour.ProcessTour;
+import io.jasyncio.examples.tour.TlsTour;
+import io.jasyncio.examples.tour.UdpTour;
 import io.jasyncio.examples.tour.Section;
+import io.jasyncio.examples.tour.StructuredTour;
 import io.jasyncio.examples.tour.SyncTour;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -22,7 +28,13 @@ public final class Tour {
     static List<Section> sections() {
         List<Section> all = new ArrayList<>();
         all.addAll(CoreTour.sections());
+        all.addAll(StructuredTour.sections());
         all.addAll(SyncTour.sections());
+        all.addAll(GeneratorTour.sections());
+        all.addAll(NetTour.sections());
+        all.addAll(TlsTour.sections());
+        all.addAll(UdpTour.sections());
+        all.addAll(ProcessTour.sections());
         return all;
     }
 
@@ -64,10 +76,14 @@ public final class Tour {
         }
     }
 
-    /** Shows elapsed time for a section that takes longer than a second. */
+    /**
+     * Shows elapsed time for a section that takes longer than a second: a line redrawn in place on
+     * a terminal, a single "still running" line when the output is a file or a pipe.
+     */
     private static final class Progress extends Thread {
         private final String name;
         private final PrintStream out;
+        private final boolean terminal = isTerminal();
         private volatile boolean done;
         private boolean shown;
 
@@ -87,6 +103,10 @@ public final class Tour {
                         if (done) {
                             return;
                         }
+                        if (!terminal) {
+                            out.printf("  ...  %-22s still running after 1 s%n", name);
+                            return;
+                        }
                         shown = true;
                         out.printf("\r  ...  %-22s running for %.0f s", name, (System.nanoTime() - start) / 1e9);
                         out.flush();
@@ -95,6 +115,19 @@ public final class Tour {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Since JDK 22 System.console() exists even when redirected; Console.isTerminal() tells. */
+        private static boolean isTerminal() {
+            java.io.Console console = System.console();
+            if (console == null) {
+                return false;
+            }
+            try {
+                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException beforeJdk22) {
+                return true;
             }
         }
 

@@ -45,7 +45,12 @@ class DocSnippetsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String IMPORTS = """
             import io.jasyncio.*;
+            import io.jasyncio.subprocess.*;
+            import io.jasyncio.net.*;
             import java.io.*;
+            import java.net.*;
+            import java.nio.ByteBuffer;
+            import java.nio.file.Path;
             import java.nio.charset.StandardCharsets;
             import java.time.Duration;
             import java.util.List;

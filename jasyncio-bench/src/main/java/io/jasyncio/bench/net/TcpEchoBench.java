@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Round trips per second through a one-loop-thread TCP echo server ({@link TcpEchoServer}, run in
  * a child JVM with this JVM's flags) driven by {@link TcpLoadGenerator} in this process: 50
- * connections, 64-byte messages, for the Protocol, BufferedProtocol and streams APIs. When
+ * connections, 64-byte messages, for the Protocol, BufferedProtocol and streams APIs, with the
+ * server's CPU time per round trip (from /proc, in total and in user space). When
  * {@code python3} is on the PATH, CPython asyncio's echo server ({@code tcp_echo_server.py},
  * Protocol and streams) is measured the same way for reference.
  *
@@ -40,14 +42,14 @@ public final class TcpEchoBench {
         System.out.printf(Locale.ROOT, "TCP echo: %d connections, %d-byte messages, %d runs of %.0f s after %.0f s warm-up; "
                 + "jasyncio backend %s; Java %s%n", CONNECTIONS, SIZE, runs, seconds, WARMUP_SECONDS, backend,
                 Runtime.version());
-        System.out.println("| server | round trips/s, median [min-max] | server CPU per round trip, median |");
-        System.out.println("|---|---|---|");
+        System.out.println("| server | round trips/s, median [min-max] | server CPU per round trip | of which user space |");
+        System.out.println("|---|---|---|---|");
         for (String mode : List.of("protocol", "buffered", "streams")) {
             report("jasyncio " + mode, measure(javaServer(mode), runs, seconds));
         }
         Path script = pythonScript();
         if (script == null) {
-            System.out.println("| CPython asyncio | n/a (no python3 on the PATH) | n/a |");
+            System.out.println("| CPython asyncio | n/a (no python3 on the PATH) | n/a | n/a |");
         } else {
             for (String mode : List.of("protocol", "streams")) {
                 report("CPython asyncio " + mode, measure(List.of("python3", script.toString(), mode), runs, seconds));
@@ -58,7 +60,7 @@ public final class TcpEchoBench {
     private static List<String> javaServer(String mode) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(TcpEchoServer.class.getName());
@@ -95,8 +97,9 @@ public final class TcpEchoBench {
     private static void report(String name, TcpLoadGenerator.Result[] results) {
         double[] rates = Arrays.stream(results).mapToDouble(TcpLoadGenerator.Result::roundTripsPerSecond).sorted().toArray();
         double[] cpu = Arrays.stream(results).mapToDouble(TcpLoadGenerator.Result::serverCpuMicrosPerRoundTrip).sorted().toArray();
-        System.out.printf(Locale.ROOT, "| %s | %s [%s-%s] | %.1f µs |%n", name, human(rates[rates.length / 2]),
-                human(rates[0]), human(rates[rates.length - 1]), cpu[cpu.length / 2]);
+        double[] user = Arrays.stream(results).mapToDouble(TcpLoadGenerator.Result::serverUserMicrosPerRoundTrip).sorted().toArray();
+        System.out.printf(Locale.ROOT, "| %s | %s [%s-%s] | %.1f µs | %.1f µs |%n", name, human(rates[rates.length / 2]),
+                human(rates[0]), human(rates[rates.length - 1]), cpu[cpu.length / 2], user[user.length / 2]);
     }
 
     private static String human(double v) {

@@ -1,6 +1,7 @@
 package io.jasyncio.bench.net;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import io.jasyncio.net.BaseTransport;
@@ -10,6 +11,7 @@ import io.jasyncio.net.Server;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -91,7 +93,7 @@ public final class TcpEchoServer {
             stopWhenStdinEnds(loop, serving);
             try {
                 serving.await();
-            } catch (io.jasyncio.CancelledError stopped) {
+            } catch (CancelledError stopped) {
                 // Standard input ended: the benchmark is over.
             }
             return null;
@@ -102,7 +104,7 @@ public final class TcpEchoServer {
     static void stopWhenStdinEnds(EventLoop loop, Task<?> serving) {
         Thread.ofPlatform().daemon().start(() -> {
             try (InputStream in = System.in) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 // Treated as the end of input.
             }

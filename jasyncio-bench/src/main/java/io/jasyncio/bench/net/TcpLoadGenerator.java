@@ -1,12 +1,15 @@
 package io.jasyncio.bench.net;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,14 +71,28 @@ public final class TcpLoadGenerator {
      * @param roundTripsPerSecond round trips per second during the measured time
      * @param serverCpuMicrosPerRoundTrip the server process's CPU time (user and system) per round
      *     trip during the measured time, or NaN when it is not known
+     * @param serverUserMicrosPerRoundTrip the user-space part of it (the server's own code, without
+     *     the kernel's), or NaN when it is not known
      */
-    public record Result(double roundTripsPerSecond, double serverCpuMicrosPerRoundTrip) {
+    public record Result(double roundTripsPerSecond, double serverCpuMicrosPerRoundTrip,
+            double serverUserMicrosPerRoundTrip) {
     }
 
-    private static long cpuNanos(ProcessHandle server) {
-        return server == null ? -1
-                : server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    /** The user and system CPU time of {@code server} in clock ticks (1/100 s), from /proc; null if unknown. */
+    private static long[] cpuTicks(ProcessHandle server) {
+        if (server == null) {
+            return null;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + server.pid() + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
+
+    private static final double MICROS_PER_TICK = 10_000;
 
     /**
      * Runs for {@code warmupSeconds}, then counts round trips for {@code seconds}, sampling the CPU
@@ -102,18 +119,18 @@ public final class TcpLoadGenerator {
                 long end = measureFrom + (long) (seconds * 1e9);
                 long countAtMeasureFrom = -1;
                 long count = 0;
-                long cpuFrom = -1;
-                long cpuTo = -1;
+                long[] cpuFrom = null;
+                long[] cpuTo = null;
                 long[] trips = {0};
                 while (true) {
                     long now = System.nanoTime();
                     if (countAtMeasureFrom < 0 && now >= measureFrom) {
                         countAtMeasureFrom = trips[0];
-                        cpuFrom = cpuNanos(server);
+                        cpuFrom = cpuTicks(server);
                     }
                     if (now >= end) {
                         count = trips[0] - countAtMeasureFrom;
-                        cpuTo = cpuNanos(server);
+                        cpuTo = cpuTicks(server);
                         break;
                     }
                     selector.select(key -> {
@@ -124,12 +141,17 @@ public final class TcpLoadGenerator {
                                 c.send();
                             }
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                     }, 100);
                 }
-                double cpuPerTrip = cpuFrom < 0 || cpuTo < 0 || count == 0 ? Double.NaN : (cpuTo - cpuFrom) / 1e3 / count;
-                return new Result(count / seconds, cpuPerTrip);
+                double cpu = Double.NaN;
+                double user = Double.NaN;
+                if (cpuFrom != null && cpuTo != null && count > 0) {
+                    user = (cpuTo[0] - cpuFrom[0]) * MICROS_PER_TICK / count;
+                    cpu = user + (cpuTo[1] - cpuFrom[1]) * MICROS_PER_TICK / count;
+                }
+                return new Result(count / seconds, cpu, user);
             } finally {
                 for (Conn c : conns) {
                     c.channel.close();

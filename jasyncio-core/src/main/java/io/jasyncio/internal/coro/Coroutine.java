@@ -26,4 +26,10 @@ public interface Coroutine {
 
     /** The frames of the suspended body, innermost first, or an empty array when unavailable. */
     StackTraceElement[] stackTrace();
+
+    /**
+     * The thread the body runs on while resumed, when it has one of its own (the virtual-thread
+     * backend); null when it runs on the thread that resumes it. May be read from any thread.
+     */
+    Thread bodyThread();
 }

@@ -6,13 +6,24 @@ import java.util.concurrent.locks.LockSupport;
  * Coroutines on virtual threads, with public API only: each coroutine owns a virtual thread, and
  * control is handed back and forth with park/unpark so that only one side runs at a time. Slower
  * than continuations (a switch costs a thread hand-off) but needs no JVM flag.
+ *
+ * <p>A nested coroutine (an async generator's body) is a second hand-off of the same kind: the
+ * consumer's thread resumes the body's thread and parks until the body yields. When the body
+ * suspends its enclosing task, that suspension is requested from the body's thread, so a
+ * coroutine parks whichever thread asks it to suspend and its next resume wakes that thread.
  */
 final class VirtualThreadBackend implements CoroutineBackend {
-    private static final Thread.Builder BUILDER = Thread.ofVirtual().name("jasyncio-task");
+    private static final Thread.Builder TASK_THREADS = Thread.ofVirtual().name("jasyncio-task");
+    private static final Thread.Builder NESTED_THREADS = Thread.ofVirtual().name("jasyncio-nested");
 
     @Override
     public Coroutine create(Runnable body) {
-        return new VirtualThreadCoroutine(body);
+        return new VirtualThreadCoroutine(body, TASK_THREADS);
+    }
+
+    @Override
+    public NestedCoroutine createNested(Runnable body) {
+        return new VirtualThreadCoroutine(body, NESTED_THREADS);
     }
 
     @Override
@@ -20,17 +31,28 @@ final class VirtualThreadBackend implements CoroutineBackend {
         return "virtual";
     }
 
-    private static final class VirtualThreadCoroutine implements Coroutine {
+    private static final class VirtualThreadCoroutine implements NestedCoroutine {
         private final Runnable body;
-        private Thread thread;
+        private final Thread.Builder builder;
+        /** The body's own thread, started on the first resume. */
+        private Thread ownThread;
+        /**
+         * The thread parked in {@link #suspend()}, which the next resume wakes: the body's own
+         * thread, or the thread of a nested coroutine running inside this one. Written before the
+         * volatile {@code bodyRunning} hand-off, read after it.
+         */
+        private Thread suspended;
+        /** The thread the last resume woke; volatile so that a watchdog can sample its stack. */
+        private volatile Thread running;
         /** The thread that called resume() and waits for the body to suspend or finish. */
         private volatile Thread resumer;
         /** True while the body has control; the hand-off flag both sides spin-park on. */
         private volatile boolean bodyRunning;
         private volatile boolean done;
 
-        VirtualThreadCoroutine(Runnable body) {
+        VirtualThreadCoroutine(Runnable body, Thread.Builder builder) {
             this.body = body;
+            this.builder = builder;
         }
 
         @Override
@@ -40,11 +62,13 @@ final class VirtualThreadBackend implements CoroutineBackend {
             }
             resumer = Thread.currentThread();
             bodyRunning = true;
-            if (thread == null) {
-                thread = BUILDER.unstarted(this::runBody);
-                thread.start();
+            if (ownThread == null) {
+                ownThread = builder.unstarted(this::runBody);
+                running = ownThread;
+                ownThread.start();
             } else {
-                LockSupport.unpark(thread);
+                running = suspended;
+                LockSupport.unpark(suspended);
             }
             while (bodyRunning) {
                 LockSupport.park(this);
@@ -62,6 +86,7 @@ final class VirtualThreadBackend implements CoroutineBackend {
 
         @Override
         public void suspend() {
+            suspended = Thread.currentThread();
             handBack();
             while (!bodyRunning) {
                 LockSupport.park(this);
@@ -75,13 +100,28 @@ final class VirtualThreadBackend implements CoroutineBackend {
         }
 
         @Override
+        public boolean isCurrent() {
+            return Thread.currentThread() == ownThread && bodyRunning;
+        }
+
+        @Override
         public boolean isDone() {
             return done;
         }
 
+        /**
+         * The thread the body was last resumed on: its own, or (for a task suspended from inside
+         * one of its generators) the generator's. While the body runs a nested coroutine, that
+         * thread is parked in the hand-off.
+         */
+        @Override
+        public Thread bodyThread() {
+            return running;
+        }
+
         @Override
         public StackTraceElement[] stackTrace() {
-            Thread t = thread;
+            Thread t = suspended;
             return t == null || done ? new StackTraceElement[0] : t.getStackTrace();
         }
     }

@@ -7,10 +7,13 @@ import io.jasyncio.net.TransportSocket;
 import io.jasyncio.net.WriteBufferLimits;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What every transport over a selectable socket shares: asyncio's {@code _SelectorTransport} with
@@ -24,7 +27,6 @@ public abstract class SelectorTransport implements BaseTransport {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     /** After this many writes to a lost connection, each further write logs a warning (asyncio's constant). */
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
     protected final EventLoop loop;
     protected final NetLoop net;
@@ -39,9 +41,7 @@ public abstract class SelectorTransport implements BaseTransport {
     protected int connLost;
     protected boolean closing;
     protected boolean paused;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
-    protected boolean protocolPaused;
+    private final WriteFlowControl flowControl;
     /** The read callback, bound once so that resuming reading allocates no new method reference. */
     protected final Runnable readReady = this::onReadable;
 
@@ -57,11 +57,12 @@ public abstract class SelectorTransport implements BaseTransport {
     protected <C extends SelectableChannel & NetworkChannel> SelectorTransport(EventLoop loop, C channel,
             BaseProtocol protocol, SocketAddress peername, SocketServer server) {
         this.loop = loop;
+        this.flowControl = new WriteFlowControl(loop, this);
         this.net = NetLoop.of(loop);
         this.channel = channel;
         this.sockname = addressOrNull(channel, false);
         this.peername = peername != null ? peername : addressOrNull(channel, true);
-        this.protocol = java.util.Objects.requireNonNull(protocol, "protocol");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
         net.register(channel, this);
         this.server = server;
         if (server != null) {
@@ -72,8 +73,8 @@ public abstract class SelectorTransport implements BaseTransport {
     private static SocketAddress addressOrNull(NetworkChannel channel, boolean remote) {
         try {
             if (remote) {
-                return channel instanceof java.nio.channels.SocketChannel sc ? sc.getRemoteAddress()
-                        : channel instanceof java.nio.channels.DatagramChannel dc ? dc.getRemoteAddress() : null;
+                return channel instanceof SocketChannel sc ? sc.getRemoteAddress()
+                        : channel instanceof DatagramChannel dc ? dc.getRemoteAddress() : null;
             }
             return channel.getLocalAddress();
         } catch (IOException e) {
@@ -118,7 +119,7 @@ public abstract class SelectorTransport implements BaseTransport {
 
     @Override
     public void setProtocol(BaseProtocol protocol) {
-        this.protocol = java.util.Objects.requireNonNull(protocol, "protocol");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
     }
 
     @Override
@@ -247,53 +248,23 @@ public abstract class SelectorTransport implements BaseTransport {
 
     /** asyncio's {@code set_write_buffer_limits}; see {@link io.jasyncio.net.WriteTransport}. */
     public void setWriteBufferLimits(Integer high, Integer low) {
-        long h = high != null ? high : low != null ? 4L * low : DEFAULT_HIGH_WATER;
-        long l = low != null ? low : h / 4;
-        if (!(h >= l && l >= 0) || h > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        highWater = (int) h;
-        lowWater = (int) l;
+        flowControl.setLimits(high, low);
         maybePauseProtocol();
     }
 
     /** The current limits. */
     public WriteBufferLimits getWriteBufferLimits() {
-        return new WriteBufferLimits(lowWater, highWater);
+        return flowControl.limits();
     }
 
     /** Pauses the protocol if the buffer grew over the high-water mark. */
     protected void maybePauseProtocol() {
-        if (getWriteBufferSize() <= highWater || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (RuntimeException e) {
-            reportFlowControlFailure("protocol.pause_writing() failed", e);
-        }
+        flowControl.maybePause(getWriteBufferSize(), protocol);
     }
 
     /** Resumes the protocol if the buffer drained to the low-water mark. */
     protected void maybeResumeProtocol() {
-        if (protocolPaused && getWriteBufferSize() <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException e) {
-                reportFlowControlFailure("protocol.resume_writing() failed", e);
-            }
-        }
-    }
-
-    private void reportFlowControlFailure(String message, RuntimeException e) {
-        Map<String, Object> context = new HashMap<>();
-        context.put("message", message);
-        context.put("exception", e);
-        context.put("transport", this);
-        context.put("protocol", protocol);
-        loop.callExceptionHandler(context);
+        flowControl.maybeResume(getWriteBufferSize(), protocol);
     }
 
     @Override

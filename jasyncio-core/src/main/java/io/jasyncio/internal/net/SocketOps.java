@@ -28,7 +28,7 @@ public final class SocketOps {
     private SocketOps() {
     }
 
-    private static void checkNonBlocking(SelectableChannel channel) {
+    static void checkNonBlocking(SelectableChannel channel) {
         Objects.requireNonNull(channel, "sock");
         if (channel.isBlocking()) {
             throw new IllegalArgumentException("the socket must be non-blocking: " + channel);
@@ -39,7 +39,7 @@ public final class SocketOps {
      * Suspends until {@code fut} is done, with {@code callback} called each time {@code channel} is
      * ready for reading (or writing), then stops watching the channel.
      */
-    private static <T> T awaitReady(EventLoop loop, SelectableChannel channel, boolean forWriting, Future<T> fut,
+    static <T> T awaitReady(EventLoop loop, SelectableChannel channel, boolean forWriting, Future<T> fut,
             Runnable callback) {
         NetLoop.of(loop).ensureNoTransport(channel);
         Handle handle = forWriting ? loop.addWriter(channel, callback) : loop.addReader(channel, callback);

@@ -55,8 +55,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
         if (getExtraInfo("sockname") instanceof InetSocketAddress) {
             setNoDelay(socket);
         }
-        BaseProtocol made = protocol;
-        loop.callSoon(() -> made.connectionMade(this));
+        loop.callSoon(() -> protocol.connectionMade(this));
         loop.callSoon(this::startReading);
         if (waiter != null) {
             loop.callSoon(() -> {

@@ -1,6 +1,7 @@
 package io.jasyncio.internal.net;
 
 import io.jasyncio.AsyncCallable;
+import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -58,8 +59,8 @@ public final class StaggeredRace<T> {
      *
      * @param delay how long to wait before starting the next coroutine; null to start it only when
      *     the previous one fails
-     * @param discard receives a result that arrives after another coroutine already won (a
-     *     connection that must be closed); asyncio cannot produce one, but it costs nothing to be safe
+     * @param discard receives a result nobody will get (a connection that must be closed): the
+     *     winner's when the race is cancelled after it won, or one arriving after another won
      */
     public static <T> Outcome<T> run(EventLoop loop, List<? extends AsyncCallable<? extends T>> coroutines,
             Duration delay, Consumer<? super T> discard) {
@@ -88,6 +89,10 @@ public final class StaggeredRace<T> {
             }
         }
         if (cancelled != null) {
+            if (winnerIndex >= 0) {
+                // Won, but the caller no longer wants the result: release it (close the connection).
+                discard.accept(winnerResult);
+            }
             throw cancelled;
         }
         return new Outcome<>(winnerResult, winnerIndex, Collections.unmodifiableList(exceptions));
@@ -166,7 +171,7 @@ public final class StaggeredRace<T> {
         }
         winnerIndex = index;
         winnerResult = result;
-        Task<?> self = io.jasyncio.Asyncio.currentTask();
+        Task<?> self = Asyncio.currentTask();
         for (Task<Void> t : running) {
             if (t != self) {
                 t.cancel();

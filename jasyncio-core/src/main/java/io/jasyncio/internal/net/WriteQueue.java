@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * The bytes a transport accepted but the socket has not taken yet, in fixed-size chunks borrowed
@@ -77,7 +78,7 @@ final class WriteQueue {
             try {
                 written = channel.write(g, 0, k);
             } finally {
-                java.util.Arrays.fill(g, 0, k, null);
+                Arrays.fill(g, 0, k, null);
             }
         }
         size -= written;

@@ -120,4 +120,29 @@ class StaggeredRaceTest {
             return null;
         });
     }
+
+    @Test
+    void aWinnerThatNobodyWillTakeIsDiscarded() {
+        List<String> discarded = new ArrayList<>();
+        runVirtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            AsyncCallable<String> quick = () -> "won";
+            AsyncCallable<String> stubborn = () -> {
+                try {
+                    Asyncio.sleep(100);
+                } catch (CancelledError e) {
+                    Asyncio.sleep(5);          // slow to let go: still running when the race is cancelled
+                }
+                return "late";
+            };
+            Task<StaggeredRace.Outcome<String>> race = Asyncio.createTask(() -> StaggeredRace.run(loop,
+                    List.of(stubborn, quick), Duration.ofSeconds(1), discarded::add));
+            Asyncio.sleep(1.5);                // "won" at 1.0; the race waits for the stubborn attempt
+            assertFalse(race.done());
+            race.cancel();
+            assertThrows(CancelledError.class, race::await);
+            return null;
+        });
+        assertEquals(List.of("won"), discarded);
+    }
 }
