@@ -59,7 +59,6 @@ class DocSnippetsTest {
             import java.util.HashMap;
             import java.util.Set;
             import java.util.concurrent.CompletableFuture;
-            import io.jasyncio.net.*;
             import javax.net.ssl.*;
             """;
 
