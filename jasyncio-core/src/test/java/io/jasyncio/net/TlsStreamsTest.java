@@ -373,6 +373,36 @@ class TlsStreamsTest {
     }
 
     @Test
+    void corruptedRecordsFailTheNextReadWithAnSslException() {
+        List<Map<String, Object>> errors = new ArrayList<>();
+        run(errors, () -> {
+            Server server = Asyncio.startServer((reader, writer) -> {
+                Transport raw = (Transport) writer.transport();
+                writer.startTls(TlsTesting.serverOptions());
+                writer.write(b("A\n"));
+                reader.readexactly(1);
+                // Bytes that are no TLS record, written under the TLS layer.
+                raw.write(b("please corrupt the SSL connection"));
+                try {
+                    reader.read();
+                } catch (IOException reset) {
+                    // The client drops the connection, maybe with a reset.
+                }
+            }, "127.0.0.1", 0);
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server), TlsTesting.clientOptions());
+            assertEquals("A\n", s(c.reader().readline()));
+            c.writer().write(b("B"));
+            SSLException thrown = assertThrows(SSLException.class, c.reader()::readline);
+            assertSame(thrown, assertThrows(SSLException.class, c.writer()::waitClosed),
+                    "the connection ended with that error");
+            server.close();
+            server.closeClients();
+            return null;
+        });
+        assertEquals(List.of(), errors, "TLS errors are I/O errors: nothing is reported");
+    }
+
+    @Test
     void closeNotifyGoesBothWaysAndClosingTakesNoTimeout() {
         double[] times = new double[2];
         runVirtual(() -> {
