@@ -319,7 +319,6 @@ class TlsStreamsTest {
                     }
                 }, "127.0.0.1", port(server), TlsTesting.clientOptions()));
             } finally {
-                Asyncio.sleep(0.05);
                 server.close();
             }
         });
@@ -702,15 +701,21 @@ class TlsStreamsTest {
     @Test
     void debugModeReportsAServerSideHandshakeFailure() {
         List<Map<String, Object>> errors = new ArrayList<>();
-        run(errors, () -> {
-            Asyncio.getRunningLoop().setDebug(true);
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Void> reported = loop.createFuture();
+            loop.setExceptionHandler((l, context) -> {
+                errors.add(new HashMap<>(context));
+                if (!reported.done()) {
+                    reported.setResult(null);
+                }
+            });
+            loop.setDebug(true);
             Server server = Asyncio.startServer((reader, writer) -> writer.close(), "127.0.0.1", 0,
                     TlsTesting.serverOptions());
             assertThrows(SSLHandshakeException.class, () -> Asyncio.openConnection("127.0.0.1", port(server),
                     TlsOptions.DEFAULT.withServerHostname("localhost")));
-            while (errors.isEmpty()) {
-                Asyncio.sleep(0.01);
-            }
+            reported.await();
             server.close();
             return null;
         });

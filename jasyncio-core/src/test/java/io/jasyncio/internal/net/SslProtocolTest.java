@@ -1,19 +1,24 @@
 package io.jasyncio.internal.net;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.VirtualClock;
+import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.Connection;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.TlsTesting;
+import io.jasyncio.net.Transport;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class SslProtocolTest {
 
     /** Collects what it receives. */
-    private static final class Collecting implements Protocol {
+    private static class Collecting implements Protocol {
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
         @Override
@@ -32,6 +37,68 @@ class SslProtocolTest {
             data.get(b);
             received.writeBytes(b);
         }
+    }
+
+    @Test
+    void pausedReadingHoldsTheDataThenDeliversItTheEndAndTheLossInOrder() {
+        List<String> events = new ArrayList<>();
+        String received = Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Server server = Asyncio.startServer((reader, writer) -> {
+                writer.write("hello".getBytes(US_ASCII));
+                reader.readexactly(5);
+                writer.write("extra bytes".getBytes(US_ASCII));
+                writer.close();
+            }, "127.0.0.1", 0, TlsTesting.serverOptions());
+            int port = ((InetSocketAddress) server.sockets().get(0).getLocalAddress()).getPort();
+            Future<Throwable> lost = loop.createFuture();
+            Collecting app = new Collecting() {
+                private Transport transport;
+
+                @Override
+                public void connectionMade(BaseTransport t) {
+                    transport = (Transport) t;
+                    events.add("made");
+                }
+
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                    events.add("data");
+                    super.dataReceived(data);
+                    if (received.size() == 5) {
+                        transport.write("world".getBytes(US_ASCII));
+                        transport.pauseReading();
+                    }
+                }
+
+                @Override
+                public boolean eofReceived() {
+                    events.add("eof");
+                    return false;
+                }
+
+                @Override
+                public void connectionLost(Throwable exc) {
+                    events.add("lost");
+                    lost.setResult(exc);
+                }
+            };
+            Connection<Collecting> c = loop.createConnection(() -> app, "127.0.0.1", port, TlsTesting.clientOptions());
+            SslProtocol ssl = ((SslTransport) c.transport()).protocol();
+            // The "extra bytes" record: a 5-byte header, 11 bytes, the content type and a 16-byte tag.
+            while (ssl.bufferedCiphertext() < 33) {
+                Asyncio.sleep(0);
+            }
+            assertFalse(c.transport().isReading());
+            assertEquals("hello", app.received.toString(US_ASCII), "nothing is delivered while paused");
+            c.transport().resumeReading();
+            assertTrue(c.transport().isReading());
+            assertNull(lost.await(), "the server's close_notify, answered: a clean close");
+            server.close();
+            return app.received.toString(US_ASCII);
+        }, EventLoop::newEventLoop, null);
+        assertEquals("helloextra bytes", received);
+        assertEquals(List.of("made", "data", "data", "eof", "lost"), events);
     }
 
     @Test
