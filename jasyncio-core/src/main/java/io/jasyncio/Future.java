@@ -262,11 +262,6 @@ public class Future<T> {
         return cf;
     }
 
-    /** The result if done with one, else {@code null}; never throws. For toString and debugging. */
-    T resultOrNull() {
-        return state == FINISHED && exception == null ? result : null;
-    }
-
     /** Registers a waiter (a task or a callback) without the pending check of the public API. */
     final void addWaiter(Ready waiter) {
         Object cbs = callbacks;
