@@ -16,21 +16,23 @@ import java.util.regex.Pattern;
  * <li>{@code ```java members} — static methods, fields or types shared by every block of the file;</li>
  * <li>{@code ```java class} — a whole compilation unit; its {@code main} is run if it has one.</li>
  * </ul>
- * A {@code peer=echo} attribute starts an echo server for the block; the port {@code 8888} in
- * the block is replaced by the server's port. {@code clock=real} runs the block on the real clock
+ * A {@code peer=echo} attribute starts an echo server for the block, and the port {@code 8888} in
+ * the block is replaced by the server's port; {@code peer=redis} starts a redis-server, and the
+ * port {@code 6379} is replaced by its port. {@code clock=real} runs the block on the real clock
  * instead of the virtual one.
  */
 record DocSnippets(Path file, List<Block> blocks) {
 
     enum Kind { STATEMENTS, MEMBERS, CLASS }
 
-    record Block(Path file, int line, Kind kind, String code, boolean echoPeer, boolean realClock) {
+    record Block(Path file, int line, Kind kind, String code, String peer, boolean realClock) {
         String label() {
             return file.getFileName() + ":" + line;
         }
     }
 
     private static final Pattern FENCE = Pattern.compile("^```java\\b(.*)$");
+    private static final Pattern PEER = Pattern.compile("\\bpeer=(\\w+)");
 
     static DocSnippets parse(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
@@ -52,7 +54,8 @@ record DocSnippets(Path file, List<Block> blocks) {
                 throw new IllegalStateException(file + ":" + start + ": unterminated code block");
             }
             Kind kind = info.contains("members") ? Kind.MEMBERS : info.contains("class") ? Kind.CLASS : Kind.STATEMENTS;
-            blocks.add(new Block(file, start, kind, code.toString(), info.contains("peer=echo"), info.contains("clock=real")));
+            Matcher peer = PEER.matcher(info);
+            blocks.add(new Block(file, start, kind, code.toString(), peer.find() ? peer.group(1) : null, info.contains("clock=real")));
         }
         return new DocSnippets(file, blocks);
     }

@@ -83,8 +83,8 @@ class DocSnippetsTest {
     }
 
     private static void run(DocSnippets snippets, DocSnippets.Block block) throws Exception {
-        try (EchoPeer peer = block.echoPeer() ? new EchoPeer() : null) {
-            String code = peer != null ? block.code().replace("8888", Integer.toString(peer.port())) : block.code();
+        try (Peer peer = startPeer(block)) {
+            String code = peer != null ? block.code().replace(peer.placeholderPort(), Integer.toString(peer.port())) : block.code();
             String className;
             String source;
             if (block.kind() == DocSnippets.Kind.CLASS) {
@@ -190,8 +190,26 @@ class DocSnippetsTest {
         return loader.loadClass(className);
     }
 
-    /** A blocking echo server on loopback for blocks that need a peer. */
-    private static final class EchoPeer implements AutoCloseable {
+    /** A server a block talks to; the block names it by a placeholder port. */
+    interface Peer extends AutoCloseable {
+        int port();
+
+        String placeholderPort();
+    }
+
+    private static Peer startPeer(DocSnippets.Block block) throws Exception {
+        if (block.peer() == null) {
+            return null;
+        }
+        return switch (block.peer()) {
+            case "echo" -> new EchoPeer();
+            case "redis" -> RedisPeer.start();
+            default -> throw new AssertionError(block.label() + ": unknown peer=" + block.peer() + " (known: echo, redis)");
+        };
+    }
+
+    /** A blocking echo server on loopback, standing in for the cheat sheet's port 8888. */
+    private static final class EchoPeer implements Peer {
         private final ServerSocket server;
         private final Thread acceptor;
 
@@ -200,8 +218,14 @@ class DocSnippetsTest {
             acceptor = Thread.ofVirtual().start(this::acceptLoop);
         }
 
-        int port() {
+        @Override
+        public int port() {
             return server.getLocalPort();
+        }
+
+        @Override
+        public String placeholderPort() {
+            return "8888";
         }
 
         private void acceptLoop() {
