@@ -743,6 +743,409 @@ class TaskGroupTest {
         });
     }
 
+    // ---- 3.15: TaskGroup.cancel(), entering a group made beforehand, GeneratorExit from the body
+
+    @Test
+    void cancelFromTheBodyCancelsTheTasksAndTheBodyAndTheGroupEndsWithoutError() {
+        TestLoops.runVirtual(() -> {
+            List<Task<Void>> tasks = new ArrayList<>();
+            boolean[] bodyGoesOn = {false};
+            TaskGroup.run(tg -> {
+                tasks.add(tg.createTask(() -> Asyncio.sleep(10)));
+                tasks.add(tg.createTask(() -> Asyncio.sleep(20)));
+                Asyncio.sleep(1);
+                tg.cancel();
+                Asyncio.sleep(5);
+                bodyGoesOn[0] = true;
+            });
+            assertTrue(tasks.get(0).cancelled());
+            assertTrue(tasks.get(1).cancelled());
+            assertFalse(bodyGoesOn[0]);
+            assertEquals(1.0, now());
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            Asyncio.sleep(1);
+            assertEquals(2.0, now());
+        });
+    }
+
+    @Test
+    void cancelFromABodyThatThenReturnsLeavesNoCancellationPending() {
+        TestLoops.runVirtual(() -> {
+            Task<?>[] child = new Task<?>[1];
+            TaskGroup.run(tg -> {
+                child[0] = tg.createTask(() -> Asyncio.sleep(10));
+                tg.cancel();
+            });
+            assertTrue(child[0].cancelled());
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            Asyncio.sleep(1);
+            assertEquals(1.0, now());
+        });
+    }
+
+    @Test
+    void cancelOfAGroupWithoutTasksStillEndsTheBody() {
+        TestLoops.runVirtual(() -> {
+            boolean[] bodyGoesOn = {false};
+            TaskGroup.run(tg -> {
+                tg.cancel();
+                Asyncio.sleep(5);
+                bodyGoesOn[0] = true;
+            });
+            assertFalse(bodyGoesOn[0]);
+            assertEquals(0.0, now());
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
+    void cancelFromATaskOfTheGroupEndsTheGroupEarly() {
+        TestLoops.runVirtual(() -> {
+            List<Task<?>> tasks = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                tasks.add(tg.createTask(() -> Asyncio.sleep(10)));
+                tasks.add(tg.createTask(() -> {
+                    Asyncio.sleep(2);
+                    tg.cancel();
+                    return "found";
+                }));
+                Asyncio.sleep(100);
+                fail("the body should have been cancelled");
+            });
+            assertEquals(2.0, now());
+            assertTrue(tasks.get(0).cancelled());
+            // It cancelled itself too, and returned before a suspension delivered it: cancelled, as in asyncio.
+            assertTrue(tasks.get(1).cancelled());
+        });
+    }
+
+    @Test
+    void cancelFromOutsideTheGroupWhileItWaitsForItsTasksEndsItWithoutError() {
+        TestLoops.runVirtual(() -> {
+            TaskGroup group = new TaskGroup();
+            Task<Void> worker = Asyncio.createTask(() -> group.enter(tg -> tg.createTask(() -> Asyncio.sleep(10))));
+            Asyncio.sleep(3);
+            group.cancel();
+            worker.await();
+            assertFalse(worker.cancelled());
+            assertEquals(3.0, now());
+            assertEquals(0, worker.cancelling());
+        });
+    }
+
+    @Test
+    void cancelWaitsForTheCleanupOfTheCancelledTasks() {
+        TestLoops.runVirtual(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        Asyncio.sleep(10);
+                    } finally {
+                        Asyncio.sleep(1);
+                        log.add("cleaned up at " + now());
+                    }
+                });
+                Asyncio.sleep(2);
+                tg.cancel();
+            });
+            assertEquals(List.of("cleaned up at 3.0"), log);
+            assertEquals(3.0, now());
+        });
+    }
+
+    @Test
+    void taskFailingWhileTheGroupIsCancelledStillRaisesTheExceptionGroup() {
+        TestLoops.runVirtual(() -> {
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        Asyncio.sleep(10);
+                    } catch (CancelledError e) {
+                        throw new MyError("cleanup failed");
+                    }
+                });
+                Asyncio.sleep(1);
+                tg.cancel();
+            }));
+            assertEquals(Set.of(MyError.class), errorTypes(eg));
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            assertEquals(1.0, now());
+        });
+    }
+
+    @Test
+    void cancelAfterAFailureChangesNothing() {
+        TestLoops.runVirtual(() -> {
+            int[] cancellingSeen = new int[1];
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> crashAfter(1));
+                try {
+                    Asyncio.sleep(10);
+                } catch (CancelledError e) {
+                    tg.cancel();
+                    cancellingSeen[0] = Asyncio.currentTask().cancelling();
+                    throw e;
+                }
+            }));
+            assertEquals(Set.of(ArithmeticException.class), errorTypes(eg));
+            assertEquals(1, cancellingSeen[0]);
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
+    void cancelIsIdempotentAndRequestsOneCancellationOfTheBody() {
+        TestLoops.runVirtual(() -> {
+            int[] cancellingSeen = new int[1];
+            TaskGroup.run(tg -> {
+                tg.createTask(() -> Asyncio.sleep(10));
+                tg.cancel();
+                tg.cancel();
+                cancellingSeen[0] = Asyncio.currentTask().cancelling();
+                Asyncio.sleep(1);
+            });
+            assertEquals(1, cancellingSeen[0]);
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            assertEquals(0.0, now());
+        });
+    }
+
+    @Test
+    void cancelAfterTheGroupEndedDoesNothing() {
+        TestLoops.runVirtual(() -> {
+            TaskGroup[] escaped = new TaskGroup[1];
+            TaskGroup.run(tg -> {
+                escaped[0] = tg;
+                tg.createTask(() -> Asyncio.sleep(1));
+            });
+            escaped[0].cancel();
+            assertEquals(0, Asyncio.currentTask().cancelling());
+            assertEquals("TaskGroup[entered]", escaped[0].toString());
+            Asyncio.sleep(1);
+            assertEquals(2.0, now());
+        });
+    }
+
+    @Test
+    void noTaskCanBeCreatedAfterCancel() {
+        TestLoops.runVirtual(() -> {
+            TaskGroup.run(tg -> {
+                tg.cancel();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> tg.createTask(() -> Asyncio.sleep(1)));
+                assertTrue(e.getMessage().contains("is shutting down"), e.getMessage());
+            });
+        });
+    }
+
+    @Test
+    void cancelBeforeEnteringCancelsTheGroupAsItIsEntered() {
+        TestLoops.runVirtual(() -> {
+            TaskGroup group = new TaskGroup();
+            group.cancel();
+            List<String> log = new ArrayList<>();
+            group.enter(tg -> {
+                log.add("body started");
+                assertThrows(IllegalStateException.class, () -> tg.createTask(() -> Asyncio.sleep(1)));
+                Asyncio.sleep(5);
+                log.add("body went on");
+            });
+            assertEquals(List.of("body started"), log);
+            assertEquals(0.0, now());
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
+    void groupMadeBeforehandRunsWhenEntered() {
+        TestLoops.runVirtual(() -> {
+            TaskGroup group = new TaskGroup();
+            assertEquals("TaskGroup[]", group.toString());
+            List<Task<Integer>> tasks = new ArrayList<>();
+            group.enter(tg -> {
+                assertSame(group, tg);
+                tasks.add(tg.createTask(() -> Asyncio.sleep(1, 7)));
+            });
+            assertEquals(7, tasks.get(0).result());
+            assertEquals(1.0, now());
+        });
+    }
+
+    @Test
+    void unenteredGroupRefusesTasks() {
+        TestLoops.runVirtual(() -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new TaskGroup().createTask(() -> Asyncio.sleep(1)));
+            assertTrue(e.getMessage().contains("has not been entered"), e.getMessage());
+        });
+    }
+
+    @Test
+    void groupCannotBeEnteredTwice() {
+        TestLoops.runVirtual(() -> {
+            TaskGroup group = new TaskGroup();
+            group.enter(tg -> tg.createTask(() -> Asyncio.sleep(1)));
+            boolean[] bodyRan = {false};
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> group.enter(tg -> bodyRan[0] = true));
+            assertTrue(e.getMessage().contains("has already been entered"), e.getMessage());
+            assertFalse(bodyRan[0]);
+        });
+    }
+
+    @Test
+    void groupEnteredOutsideATaskStaysUnentered() {
+        TestLoops.runVirtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            TaskGroup group = new TaskGroup();
+            Future<Throwable> outcome = loop.createFuture();
+            loop.callSoon(() -> {
+                try {
+                    group.enter(tg -> fail("the body must not run outside a task"));
+                    outcome.setResult(null);
+                } catch (IllegalStateException e) {
+                    outcome.setResult(e);
+                }
+            });
+            Throwable e = outcome.await();
+            assertInstanceOf(IllegalStateException.class, e);
+            assertTrue(e.getMessage().contains("parent task"), e.getMessage());
+            group.enter(tg -> tg.createTask(() -> Asyncio.sleep(1)));
+            assertEquals(1.0, now());
+        });
+    }
+
+    @Test
+    void outsideTimeoutDuringTheCleanupAfterCancelIsNotSwallowed() {
+        TestLoops.runVirtual(() -> {
+            assertThrows(TimeoutError.class, () -> Asyncio.timeout(0.5, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        Asyncio.sleep(3600);
+                    } finally {
+                        Asyncio.sleep(1);
+                    }
+                });
+                Asyncio.sleep(0.1);
+                tg.cancel();
+            })));
+            // The timeout fired at 0.5 while the group waited for the task's cleanup, which ended at 1.1.
+            assertEquals(1.1, now(), 1e-9);
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
+    void outsideCancellationDuringTheCleanupAfterCancelReachesTheCaller() {
+        TestLoops.runVirtual(() -> {
+            Task<Void> worker = Asyncio.createTask(() -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        Asyncio.sleep(3600);
+                    } finally {
+                        Asyncio.sleep(1);
+                    }
+                });
+                Asyncio.sleep(0);  // lets the task start: one cancelled before it starts runs nothing
+                tg.cancel();
+            }));
+            Asyncio.sleep(0.5);
+            worker.cancel("stop");
+            CancelledError e = assertThrows(CancelledError.class, worker::await);
+            assertEquals("stop", e.getMessage());
+            assertTrue(worker.cancelled());
+            assertEquals(1.0, now());
+        });
+    }
+
+    @Test
+    void taskCancellingTheGroupBeforeItsFirstSuspensionIsCancelledToo() {
+        for (boolean eager : new boolean[] {false, true}) {
+            TestLoops.runVirtual(() -> {
+                if (eager) {
+                    Asyncio.getRunningLoop().setTaskFactory(Asyncio.eagerTaskFactory());
+                }
+                Task<?>[] child = new Task<?>[1];
+                TaskGroup.run(tg -> child[0] = tg.createTask(() -> {
+                    tg.cancel();
+                    Asyncio.sleep(10);
+                }));
+                assertTrue(child[0].cancelled(), "eager=" + eager);
+                assertEquals(0.0, now());
+            });
+        }
+    }
+
+    @Test
+    void cancelOfAnInnerGroupLeavesTheOuterGroupRunning() {
+        TestLoops.runVirtual(() -> {
+            List<Task<Integer>> outerTasks = new ArrayList<>();
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(outer -> {
+                outerTasks.add(outer.createTask(() -> Asyncio.sleep(3, 1)));
+                TaskGroup.run(inner -> {
+                    inner.createTask(() -> Asyncio.sleep(10));
+                    Asyncio.sleep(1);
+                    inner.cancel();
+                    Asyncio.sleep(10);
+                });
+                log.add("after inner at " + now());
+                Asyncio.sleep(1);
+                log.add("outer body done at " + now());
+            });
+            assertEquals(List.of("after inner at 1.0", "outer body done at 2.0"), log);
+            assertEquals(1, outerTasks.get(0).result());
+            assertEquals(3.0, now());
+        });
+    }
+
+    @Test
+    void groupInsideAnAsyncGeneratorLetsAcloseCloseIt() {
+        TestLoops.runVirtual(() -> {
+            Task<?>[] child = new Task<?>[1];
+            AsyncGenerator<Integer> gen = Asyncio.generator(out -> TaskGroup.run(tg -> {
+                child[0] = tg.createTask(() -> Asyncio.sleep(10));
+                out.yield(1);
+                out.yield(2);
+            }));
+            assertEquals(1, gen.anext());
+            gen.aclose();
+            assertTrue(gen.isFinished());
+            assertTrue(child[0].cancelled());
+            assertEquals(0.0, now());
+            assertEquals(0, Asyncio.currentTask().cancelling());
+        });
+    }
+
+    @Test
+    void generatorExitWithAFailedTaskStaysInTheExceptionGroup() {
+        TestLoops.runVirtual(() -> {
+            AsyncGenerator<Integer> gen = Asyncio.generator(out -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    try {
+                        Asyncio.sleep(10);
+                    } catch (CancelledError e) {
+                        throw new MyError("cleanup failed");
+                    }
+                });
+                Asyncio.sleep(0);  // lets the task start, so that its cancellation runs its handler
+                out.yield(1);
+            }));
+            assertEquals(1, gen.anext());
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, gen::aclose);
+            assertEquals(Set.of(MyError.class, GeneratorExit.class), errorTypes(eg));
+        });
+    }
+
+    @Test
+    void generatorExitThrownByATaskIsAnErrorOfTheGroup() {
+        TestLoops.runVirtual(() -> {
+            ExceptionGroup eg = assertThrows(ExceptionGroup.class, () -> TaskGroup.run(tg -> tg.createTask(() -> {
+                throw new GeneratorExit();
+            })));
+            assertEquals(Set.of(GeneratorExit.class), errorTypes(eg));
+        });
+    }
+
     @Test
     void toStringShowsTasksErrorsAndState() {
         TestLoops.runVirtual(() -> {
