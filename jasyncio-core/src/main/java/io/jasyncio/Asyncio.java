@@ -416,6 +416,16 @@ public final class Asyncio {
     }
 
     /**
+     * Whether {@code obj} is a coroutine: asyncio's {@code iscoroutine}. Java has no separate
+     * coroutine object: what asyncio's {@code create_task}, {@code ensure_future} or
+     * {@code gather} take as a coroutine is a coroutine function here, so this is the same test
+     * as {@link #isCoroutineFunction}.
+     */
+    public static boolean isCoroutine(Object obj) {
+        return isCoroutineFunction(obj);
+    }
+
+    /**
      * {@code obj} as a future of the running loop: asyncio's {@code ensure_future}. A
      * {@link Future} is returned as is; an {@link AsyncCallable} or {@link AsyncRunnable} becomes a
      * task; a {@link CompletionStage} is wrapped with {@link #wrapFuture}.
