@@ -55,10 +55,13 @@ public final class Asyncio {
      * Runs {@code main} on a new event loop and returns its result: asyncio's {@code asyncio.run}.
      * Creates the loop, runs {@code main} as a task until it is done, cancels the tasks left
      * pending and waits for them, closes the async generators left unfinished, shuts down the
-     * default executor, and closes the loop.
+     * default executor, and closes the loop. Whatever {@code main} throws comes out unchanged
+     * (checked exceptions included, although none is declared). On the JVM's main thread the
+     * first Ctrl-C cancels {@code main}; see {@link Runner#run(AsyncCallable)}.
      *
+     * @return what {@code main} returned
+     * @throws KeyboardInterrupt if Ctrl-C cancelled {@code main}
      * @throws IllegalStateException if called while a loop is running on this thread
-     * <p>Rethrows whatever {@code main} throws, unchanged (checked exceptions included)
      */
     public static <T> T run(AsyncCallable<T> main) {
         return run(main, null, null);
@@ -288,13 +291,17 @@ public final class Asyncio {
      * Runs {@code block} inside {@code manager}: Python's {@code async with manager as value:}.
      * Calls {@link AsyncContextManager#aenter()}, runs the block with its result, then calls
      * {@link AsyncContextManager#aexit(Throwable)} with the block's exception or null. Suspends the
-     * task whenever the manager or the block does.
+     * task whenever the manager or the block does; a cancellation of the task arrives as
+     * {@link CancelledError} wherever it is suspended, and reaches {@code aexit} like any exception
+     * of the block.
+     *
+     * <p><b>Exceptions</b>, all unchanged, checked ones included (none is declared): the exception
+     * of {@code aenter} (the block and {@code aexit} then do not run); else the exception
+     * {@code aexit} throws, which replaces the block's (the block's is added to it as suppressed,
+     * unless it is its cause); else the block's exception, unless {@code aexit} suppressed it.
      *
      * @return the block's result, or null if the block threw and {@code aexit} suppressed it
-     * @throws Throwable the exception of {@code aenter} (the block and {@code aexit} then do not
-     *     run); else the exception {@code aexit} throws, which replaces the block's (the block's is
-     *     added to it as suppressed, unless it is its cause); else the block's exception unless
-     *     suppressed; all unchanged, checked ones included
+     * @throws NullPointerException if {@code manager} or {@code block} is null
      */
     public static <T, R> R with(AsyncContextManager<T> manager, AsyncContextManager.Block<? super T, ? extends R> block) {
         Objects.requireNonNull(manager, "manager");
@@ -468,10 +475,12 @@ public final class Asyncio {
      * {@code fn} runs to its end (it is not interrupted) and its result or exception is dropped.
      * {@code fn} never starts if the task is cancelled before the executor picks it up.
      *
+     * <p>Whatever {@code fn} throws comes out of this call unchanged (checked exceptions included,
+     * although none is declared).
+     *
      * @return what {@code fn} returned
      * @throws CancelledError if the task is cancelled while waiting
      * @throws IllegalStateException if called outside a task, or after the loop's default executor was shut down
-     * <p>Rethrows whatever {@code fn} threw, unchanged (checked exceptions included)
      */
     public static <T> T toThread(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -537,10 +546,13 @@ public final class Asyncio {
      * such as the {@code HttpClient}'s exchange; a plain {@link CompletableFuture} is just marked
      * cancelled). If {@code stage} is cancelled, the task sees {@link CancelledError}.
      *
+     * <p>If {@code stage} completes exceptionally, this throws its exception unchanged (checked
+     * exceptions included, although none is declared), unwrapped from the
+     * {@link CompletionException} that dependent stages add.
+     *
+     * @return the stage's result
      * @throws CancelledError if the task or the stage is cancelled
      * @throws IllegalStateException if called outside a task
-     * <p>Rethrows the stage's exception, unchanged: unwrapped from the
-     *     {@link CompletionException} that dependent stages add
      */
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
@@ -874,11 +886,14 @@ public final class Asyncio {
      * <p><b>Cancellation.</b> Cancelling the waiting task cancels {@code fut} too (as awaiting it
      * does) and raises {@link CancelledError}.
      *
+     * <p>If {@code fut} fails, this throws its exception unchanged (checked exceptions included,
+     * although none is declared).
+     *
+     * @return the result of {@code fut}
      * @throws TimeoutError if the timeout passed
      * @throws CancelledError if the waiting task was cancelled, or {@code fut} was cancelled by others
      * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN, or {@code fut} belongs to another loop
      * @throws IllegalStateException if called outside a task
-     * <p>Rethrows the exception of {@code fut}, unchanged
      */
     public static <T> T waitFor(Future<T> fut, double timeoutSeconds) {
         return waitForFuture(fut, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds));

@@ -90,11 +90,13 @@ public class Future<T> {
     }
 
     /**
-     * The result. Does not suspend; see {@link #await()} for waiting.
+     * The result. Does not suspend; see {@link #await()} for waiting. If the future finished with
+     * an exception, throws that exception object unchanged (checked exceptions included, although
+     * none is declared).
      *
+     * @return the result the future was completed with
      * @throws CancelledError if the future was cancelled
      * @throws InvalidStateError if the future is still pending
-     * <p>Rethrows the future's exception, unchanged (checked exceptions included)
      */
     public T result() {
         if (state == CANCELLED) {
@@ -174,11 +176,13 @@ public class Future<T> {
      * the current task until the future is done.
      *
      * <p>Cancelling the waiting task cancels this future (as asyncio does), and the task sees
-     * {@link CancelledError}.
+     * {@link CancelledError}. If the future finished with an exception, this throws that exception
+     * object unchanged (checked exceptions included, although none is declared).
      *
+     * @return the future's result
      * @throws CancelledError if the future or the waiting task was cancelled
-     * @throws IllegalStateException if called outside a task of this future's loop
-     * <p>Rethrows the future's exception, unchanged
+     * @throws IllegalStateException if called outside a task of this future's loop, or by the task
+     *     that is this future (a task cannot await itself)
      */
     public T await() {
         if (state == PENDING) {

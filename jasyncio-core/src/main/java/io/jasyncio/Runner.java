@@ -52,10 +52,13 @@ public final class Runner implements AutoCloseable {
     /**
      * Runs {@code main} as a task on the runner's loop until it is done, and returns its result.
      * On the JVM's main thread, Ctrl-C (SIGINT) cancels {@code main}, which then ends with
-     * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual.
+     * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual. Whatever {@code main}
+     * throws comes out unchanged (checked exceptions included, although none is declared).
      *
+     * @return what {@code main} returned
+     * @throws KeyboardInterrupt if Ctrl-C cancelled {@code main} and it ended cancelled
+     * @throws CancelledError if {@code main} was cancelled otherwise
      * @throws IllegalStateException if a loop is already running on this thread or the runner is closed
-     * <p>Rethrows whatever {@code main} throws, unchanged
      */
     public <T> T run(AsyncCallable<T> main) {
         return run(main, null);
