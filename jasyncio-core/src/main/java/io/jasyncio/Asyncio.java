@@ -139,10 +139,12 @@ public final class Asyncio {
     // ---------------------------------------------------------------- tasks
 
     /**
-     * Starts {@code coro} as a task on the running loop: asyncio's {@code create_task}. The task
-     * starts on the next loop iteration (at once under an eager task factory).
+     * Starts {@code coro} as a task on the running loop: asyncio's {@code create_task}. Does not
+     * suspend the caller: the task starts on the next loop iteration (under an eager task factory
+     * it runs at once, until its first suspension).
      *
-     * @throws IllegalStateException if no loop is running
+     * @return the new task
+     * @throws IllegalStateException if no loop is running on this thread
      */
     public static <T> Task<T> createTask(AsyncCallable<T> coro) {
         return EventLoop.running().createTask(coro, TaskOptions.DEFAULT);
@@ -163,7 +165,11 @@ public final class Asyncio {
         return EventLoop.running().createTask(coro, TaskOptions.named(name));
     }
 
-    /** The task running now, or null when called from a plain callback: asyncio's {@code current_task()}. */
+    /**
+     * The task running now, or null when called from a plain callback: asyncio's {@code current_task()}.
+     *
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static Task<?> currentTask() {
         return EventLoop.running().currentTask();
     }
@@ -173,7 +179,11 @@ public final class Asyncio {
         return loop.currentTask();
     }
 
-    /** The pending tasks of the running loop: asyncio's {@code all_tasks()}. */
+    /**
+     * The pending (not done) tasks of the running loop, in a new set: asyncio's {@code all_tasks()}.
+     *
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static Set<Task<?>> allTasks() {
         return allTasks(EventLoop.running());
     }
@@ -1021,9 +1031,15 @@ public final class Asyncio {
     /**
      * Runs {@code body} in the current task under a deadline {@code delaySeconds} from now:
      * asyncio's {@code async with timeout(delay): ...}. Same as
-     * {@code timeout(delaySeconds).run(body)}; see {@link Timeout#run(AsyncCallable)}.
+     * {@code timeout(delaySeconds).run(body)}; see {@link Timeout#run(AsyncCallable)}. Suspends
+     * whenever {@code body} does; other exceptions of {@code body} come out unchanged.
      *
+     * @return what {@code body} returned
      * @throws TimeoutError if the deadline passed and cancelled the body
+     * @throws CancelledError if the task was cancelled for another reason (from outside, or by an
+     *     outer timeout)
+     * @throws IllegalArgumentException if {@code delaySeconds} is NaN
+     * @throws IllegalStateException if called outside a task
      */
     public static <T> T timeout(double delaySeconds, AsyncCallable<T> body) {
         return timeout(delaySeconds).run(body);
@@ -1132,12 +1148,24 @@ public final class Asyncio {
         return Streams.openConnection(host, port, limit, options);
     }
 
-    /** Connects to the Unix-domain socket at {@code path}: asyncio's {@code open_unix_connection}. */
+    /**
+     * Connects to the Unix-domain socket at {@code path} and returns the reader and writer:
+     * asyncio's {@code open_unix_connection}. Suspends the current task until connected; the
+     * reader has the default limit (64 KiB).
+     *
+     * @throws IOException naming the path if the connection cannot be made
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     * @throws IllegalStateException if called outside a task
+     */
     public static StreamConnection openUnixConnection(Path path) throws IOException {
         return Streams.openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** As {@link #openUnixConnection(Path)} with the reader's {@code limit}. */
+    /**
+     * As {@link #openUnixConnection(Path)} with the reader's {@code limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
     public static StreamConnection openUnixConnection(Path path, int limit) throws IOException {
         return Streams.openUnixConnection(path, limit);
     }
@@ -1150,6 +1178,8 @@ public final class Asyncio {
      *
      * @param host the host to listen on; null or empty for every interface
      * @throws IOException if the address cannot be bound
+     * @throws CancelledError if the task is cancelled while the host is resolved (nothing stays
+     *     open) or during that loop iteration (the server then goes on serving, as in asyncio)
      * @throws IllegalStateException if called outside a task
      */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port)
@@ -1158,7 +1188,13 @@ public final class Asyncio {
                 StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
     }
 
-    /** As {@link #startServer(ClientConnectedCallback, String, int)} with the readers' {@code limit} and server options. */
+    /**
+     * As {@link #startServer(ClientConnectedCallback, String, int)} with the readers' {@code limit}
+     * and server options (with {@code startServing} false the server does not accept yet and the
+     * task is not suspended).
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, int limit,
             ServerOptions options) throws IOException {
         return Streams.startServer(clientConnected, java.util.Collections.singletonList(host), port, limit, options);
@@ -1170,12 +1206,28 @@ public final class Asyncio {
         return Streams.startServer(clientConnected, hosts, port, limit, options);
     }
 
-    /** Starts a Unix-domain socket server at {@code path}: asyncio's {@code start_unix_server}. */
+    /**
+     * Starts a Unix-domain socket server at {@code path} that runs {@code clientConnected} as a new
+     * task for each client: asyncio's {@code start_unix_server}. Listens as
+     * {@link EventLoop#createUnixServer(java.util.function.Supplier, Path)}; suspends the task for
+     * one loop iteration so the server accepts when this returns.
+     *
+     * @throws java.net.BindException if the address is in use
+     * @throws CancelledError if the task is cancelled during that loop iteration (the server then
+     *     goes on serving, as in asyncio)
+     * @throws IllegalStateException if called outside a task
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path) throws IOException {
         return Streams.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
     }
 
-    /** As {@link #startUnixServer(ClientConnectedCallback, Path)} with the readers' {@code limit} and server options. */
+    /**
+     * As {@link #startUnixServer(ClientConnectedCallback, Path)} with the readers' {@code limit}
+     * and server options.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive, or {@code options} sets
+     *     what does not apply to Unix sockets
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
             ServerOptions options) throws IOException {
         return Streams.startUnixServer(clientConnected, path, limit, options);
@@ -1186,7 +1238,8 @@ public final class Asyncio {
     /**
      * Runs {@code program} with {@code args} as a child process sharing this process's stdin,
      * stdout and stderr: asyncio's {@code create_subprocess_exec(program, *args)}. See
-     * {@link #createSubprocessExec(List, SubprocessOptions)}.
+     * {@link #createSubprocessExec(List, SubprocessOptions)}, which says when it suspends and what
+     * it throws.
      */
     public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(args.length + 1);
@@ -1212,7 +1265,10 @@ public final class Asyncio {
         return Subprocesses.createExec(args, options);
     }
 
-    /** Runs {@code cmd} with {@code /bin/sh -c}, sharing this process's streams: asyncio's {@code create_subprocess_shell(cmd)}. */
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}, sharing this process's streams: asyncio's
+     * {@code create_subprocess_shell(cmd)}. See {@link #createSubprocessShell(String, SubprocessOptions)}.
+     */
     public static Subprocess createSubprocessShell(String cmd) throws IOException {
         return Subprocesses.createShell(cmd, SubprocessOptions.DEFAULT);
     }
@@ -1292,7 +1348,15 @@ public final class Asyncio {
         return io.jasyncio.internal.net.TlsEndpoints.openConnection(host, port, limit, options, ssl);
     }
 
-    /** TLS over a Unix-domain socket: asyncio's {@code open_unix_connection(path, ssl=..., server_hostname=...)}. */
+    /**
+     * TLS over a Unix-domain socket: asyncio's {@code open_unix_connection(path, ssl=...,
+     * server_hostname=...)}. Suspends through the connection and the handshake, and fails, as
+     * {@link #openConnection(String, int, io.jasyncio.net.TlsOptions)}; {@code ssl} must name the
+     * server host name to check.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive or {@code ssl} names no
+     *     server host name
+     */
     public static StreamConnection openUnixConnection(Path path, int limit, io.jasyncio.net.TlsOptions ssl)
             throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.openUnixConnection(path, limit, ssl);
@@ -1306,6 +1370,8 @@ public final class Asyncio {
      *
      * @throws IllegalArgumentException if {@code ssl} has no context
      * @throws IOException if the address cannot be bound
+     * @throws CancelledError as {@link #startServer(ClientConnectedCallback, String, int)}
+     * @throws IllegalStateException if called outside a task
      */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
@@ -1326,7 +1392,13 @@ public final class Asyncio {
         return io.jasyncio.internal.net.TlsEndpoints.startServer(clientConnected, hosts, port, limit, options, ssl);
     }
 
-    /** A TLS server on a Unix-domain socket: asyncio's {@code start_unix_server(..., ssl=...)}. */
+    /**
+     * A TLS server on a Unix-domain socket: asyncio's {@code start_unix_server(..., ssl=...)}.
+     * Suspends, and fails, as {@link #startUnixServer(ClientConnectedCallback, Path)}; each client
+     * is handled once its handshake succeeded.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
             ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.startUnixServer(clientConnected, path, limit, options, ssl);

@@ -68,13 +68,19 @@ public class Future<T> {
         return state == CANCELLED;
     }
 
-    /** Cancels the future with no message; see {@link #cancel(String)}. */
+    /**
+     * Cancels the future with no message; see {@link #cancel(String)}.
+     *
+     * @return false if the future was already done, true otherwise
+     */
     public boolean cancel() {
         return cancel(null);
     }
 
     /**
-     * Cancels the future and schedules its callbacks.
+     * Cancels the future and schedules its callbacks: asyncio's {@code cancel(msg)}. Does not
+     * suspend. Tasks awaiting the future resume with {@link CancelledError} on a later loop
+     * iteration. Does nothing if the future is already done.
      *
      * @param msg the message of the {@link CancelledError} later raised by {@link #result()}, or null
      * @return false if the future was already done, true otherwise
@@ -130,7 +136,8 @@ public class Future<T> {
     }
 
     /**
-     * Completes the future with {@code value} and schedules its callbacks.
+     * Completes the future with {@code value} and schedules its callbacks (tasks awaiting it resume
+     * on a later loop iteration). Does not suspend.
      *
      * @throws InvalidStateError if the future is already done
      */
@@ -142,7 +149,8 @@ public class Future<T> {
     }
 
     /**
-     * Completes the future with {@code exception} and schedules its callbacks.
+     * Completes the future with {@code exception} and schedules its callbacks (tasks awaiting it
+     * resume on a later loop iteration, with that exception). Does not suspend.
      *
      * @throws NullPointerException if {@code exception} is null
      * @throws IllegalArgumentException if {@code exception} is a {@link CancelledError}: use
