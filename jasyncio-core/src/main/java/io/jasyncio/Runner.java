@@ -96,7 +96,11 @@ public final class Runner implements AutoCloseable {
     /**
      * Cancels the loop's pending tasks and waits for them, reports those that failed while
      * cancelled, closes the async generators left unfinished ({@link EventLoop#shutdownAsyncgens()}),
-     * shuts down the default executor, and closes the loop. Idempotent.
+     * shuts down the default executor, and closes the loop. Blocks the calling thread while it runs
+     * the loop for that (up to 300 seconds for the executor's jobs). Idempotent.
+     *
+     * @throws IllegalStateException if called while a loop runs on this thread; as in asyncio, the
+     *     runner's loop is then closed without the cleanup (or, if it is the running loop, left open)
      */
     @Override
     public void close() {
