@@ -11,6 +11,13 @@ package io.jasyncio;
 @FunctionalInterface
 public interface AsyncCallable<T> {
 
-    /** Runs the coroutine body. */
+    /**
+     * Runs the coroutine body in the calling task. May suspend that task whenever the body awaits.
+     *
+     * @return the coroutine's result
+     * @throws CancelledError if the task is cancelled while the body is suspended, unless the body
+     *     handles it
+     * @throws Exception whatever else the body throws
+     */
     T call() throws Exception;
 }

@@ -74,13 +74,15 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
     /**
      * Runs the body to its next yield and returns the value: Python's {@code await anext(gen)}.
      * Returns a value {@link #hasNext()} already fetched, if any, without running the body.
+     * Suspends the calling task whenever the body awaits. Any other exception of the body comes
+     * out unchanged (checked exceptions included, although none is declared), and the generator is
+     * then finished.
      *
+     * @return the value the body yielded
      * @throws StopAsyncIteration if the body has returned (now or before)
-     * @throws IllegalStateException if the generator is already running, or if the body let a
-     *     {@link StopAsyncIteration} escape
-     * @throws IllegalStateException if no loop runs on this thread
+     * @throws IllegalStateException if the generator is already running, if the body let a
+     *     {@link StopAsyncIteration} escape, or if no loop runs on this thread
      * @throws CancelledError if the task is cancelled while the body awaits
-     * @throws Throwable what the body throws, unchanged (it is then finished)
      */
     @Override
     public T anext() {
@@ -98,15 +100,17 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
     /**
      * Resumes the body with {@code value} as the result of its pending {@link Yielder#yield} and
      * returns the next value it yields: Python's {@code await gen.asend(value)}. The first call
-     * must send null (the body has no pending yield yet).
+     * must send null (the body has no pending yield yet). Suspends the calling task whenever the
+     * body awaits; other exceptions of the body come out unchanged, as from {@link #anext()}.
      *
+     * @param value the result of the body's pending {@code yield}
+     * @return the next value the body yields
      * @throws IllegalArgumentException if {@code value} is not null and the body has not started
      * @throws IllegalStateException if {@link #hasNext()} fetched a value not yet taken by
      *     {@link #next()} (the body's pending yield has already been answered), or if the
      *     generator is already running
      * @throws StopAsyncIteration if the body returns instead of yielding
      * @throws CancelledError if the task is cancelled while the body awaits
-     * @throws Throwable what the body throws, unchanged; see {@link #anext()}
      */
     public T asend(Object value) {
         checkNoLookahead("asend()");
@@ -122,11 +126,15 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
      * Raises {@code exception} inside the body at its pending {@link Yielder#yield} and returns the
      * next value the body yields: Python's {@code await gen.athrow(exception)}. If the body has
      * not started, it never will: {@code exception} is thrown back and the generator is finished.
-     * A finished generator ignores the call and returns null (CPython 3.14).
+     * A finished generator ignores the call and returns null (CPython 3.14). Suspends the calling
+     * task whenever the body awaits. If the body does not catch {@code exception}, it comes out of
+     * this call; it and any other exception of the body come out unchanged (checked exceptions
+     * included, although none is declared).
      *
+     * @param exception the exception to raise at the body's pending yield
+     * @return the next value the body yields, or null for a finished generator
      * @throws StopAsyncIteration if the body returns instead of yielding, or if the generator
      *     ignored an earlier {@link #aclose()}
-     * @throws Throwable {@code exception} or any other exception the body throws, unchanged
      * @throws IllegalStateException if the generator is already running, or as {@link #asend}
      * @throws CancelledError if the task is cancelled while the body awaits
      */
@@ -150,15 +158,15 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
      * raises {@link GeneratorExit} there and runs the body to its end, so its {@code finally}
      * blocks run (suspending the task if they await). A body that has not started never runs. A
      * finished generator is left as is. A value {@link #hasNext()} fetched is dropped. Afterwards
-     * {@link #anext()} throws {@link StopAsyncIteration}.
+     * {@link #anext()} throws {@link StopAsyncIteration}. An exception other than
+     * {@link GeneratorExit} that the body throws while closing comes out unchanged (checked
+     * exceptions included, although none is declared).
      *
      * @throws IllegalStateException if the body yields again instead of finishing ("async
      *     generator ignored GeneratorExit"; it stays suspended at that yield), or if the generator
      *     is already running
      * @throws StopAsyncIteration if the generator ignored an earlier close
      * @throws CancelledError if the task is cancelled while the body's finally blocks await
-     * @throws Throwable an exception other than {@link GeneratorExit} thrown by the body while
-     *     closing, unchanged
      */
     public void aclose() {
         lookahead = null;
@@ -176,11 +184,13 @@ public final class AsyncGenerator<T> implements AsyncIterator<T>, Iterator<T>, A
     /**
      * Whether the body yields another value: runs it to its next yield (suspending the task if it
      * awaits) and keeps the value for {@link #next()}. Returns false once the body has returned.
+     * Any other exception of the body comes out unchanged (checked exceptions included, although
+     * none is declared), and the generator is then finished.
      *
+     * @return whether {@link #next()} has a value to return
      * @throws IllegalStateException if the generator is already running, or if the body let a
      *     {@link StopAsyncIteration} escape
      * @throws CancelledError if the task is cancelled while the body awaits
-     * @throws Throwable what the body throws, unchanged (it is then finished)
      */
     @Override
     public boolean hasNext() {

@@ -42,17 +42,22 @@ public interface AsyncIterator<T> extends Iterable<T> {
      * Returns the next value, waiting for it if needed: Python's {@code __anext__}. May suspend
      * the calling task.
      *
+     * @return the next value
      * @throws StopAsyncIteration when there are no more values
      * @throws CancelledError if the task is cancelled while waiting
+     * @throws Exception whatever else the implementation fails with
      */
     T anext() throws Exception;
 
     /**
      * Returns the next value, or {@code defaultValue} when there are no more: Python's
-     * {@code anext(iterator, default)}. May suspend the calling task.
+     * {@code anext(iterator, default)}. May suspend the calling task. What {@link #anext()} throws
+     * other than {@link StopAsyncIteration} comes out unchanged (checked exceptions included,
+     * although none is declared).
      *
+     * @param defaultValue the value to return at the end of the iteration
+     * @return the next value, or {@code defaultValue}
      * @throws CancelledError if the task is cancelled while waiting
-     * @throws Throwable what {@link #anext()} throws other than {@link StopAsyncIteration}, unchanged
      */
     default T anext(T defaultValue) {
         try {
@@ -77,10 +82,12 @@ public interface AsyncIterator<T> extends Iterable<T> {
 
     /**
      * Collects the remaining values into a list: Python's {@code [v async for v in it]}. Suspends
-     * the task as {@link #anext()} does.
+     * the task as {@link #anext()} does. What {@code anext()} throws (other than the
+     * {@link StopAsyncIteration} that ends the list) comes out unchanged, checked exceptions
+     * included, and the values read so far are lost.
      *
+     * @return the remaining values, in order
      * @throws CancelledError if the task is cancelled meanwhile (the values read so far are lost)
-     * @throws Throwable what {@link #anext()} throws, unchanged
      */
     default List<T> toList() {
         List<T> values = new ArrayList<>();

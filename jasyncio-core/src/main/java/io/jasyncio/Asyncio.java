@@ -55,10 +55,13 @@ public final class Asyncio {
      * Runs {@code main} on a new event loop and returns its result: asyncio's {@code asyncio.run}.
      * Creates the loop, runs {@code main} as a task until it is done, cancels the tasks left
      * pending and waits for them, closes the async generators left unfinished, shuts down the
-     * default executor, and closes the loop.
+     * default executor, and closes the loop. Whatever {@code main} throws comes out unchanged
+     * (checked exceptions included, although none is declared). On the JVM's main thread the
+     * first Ctrl-C cancels {@code main}; see {@link Runner#run(AsyncCallable)}.
      *
+     * @return what {@code main} returned
+     * @throws KeyboardInterrupt if Ctrl-C cancelled {@code main}
      * @throws IllegalStateException if called while a loop is running on this thread
-     * <p>Rethrows whatever {@code main} throws, unchanged (checked exceptions included)
      */
     public static <T> T run(AsyncCallable<T> main) {
         return run(main, null, null);
@@ -136,10 +139,12 @@ public final class Asyncio {
     // ---------------------------------------------------------------- tasks
 
     /**
-     * Starts {@code coro} as a task on the running loop: asyncio's {@code create_task}. The task
-     * starts on the next loop iteration (at once under an eager task factory).
+     * Starts {@code coro} as a task on the running loop: asyncio's {@code create_task}. Does not
+     * suspend the caller: the task starts on the next loop iteration (under an eager task factory
+     * it runs at once, until its first suspension).
      *
-     * @throws IllegalStateException if no loop is running
+     * @return the new task
+     * @throws IllegalStateException if no loop is running on this thread
      */
     public static <T> Task<T> createTask(AsyncCallable<T> coro) {
         return EventLoop.running().createTask(coro, TaskOptions.DEFAULT);
@@ -160,7 +165,11 @@ public final class Asyncio {
         return EventLoop.running().createTask(coro, TaskOptions.named(name));
     }
 
-    /** The task running now, or null when called from a plain callback: asyncio's {@code current_task()}. */
+    /**
+     * The task running now, or null when called from a plain callback: asyncio's {@code current_task()}.
+     *
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static Task<?> currentTask() {
         return EventLoop.running().currentTask();
     }
@@ -170,7 +179,11 @@ public final class Asyncio {
         return loop.currentTask();
     }
 
-    /** The pending tasks of the running loop: asyncio's {@code all_tasks()}. */
+    /**
+     * The pending (not done) tasks of the running loop, in a new set: asyncio's {@code all_tasks()}.
+     *
+     * @throws IllegalStateException if no loop is running on this thread
+     */
     public static Set<Task<?>> allTasks() {
         return allTasks(EventLoop.running());
     }
@@ -288,13 +301,17 @@ public final class Asyncio {
      * Runs {@code block} inside {@code manager}: Python's {@code async with manager as value:}.
      * Calls {@link AsyncContextManager#aenter()}, runs the block with its result, then calls
      * {@link AsyncContextManager#aexit(Throwable)} with the block's exception or null. Suspends the
-     * task whenever the manager or the block does.
+     * task whenever the manager or the block does; a cancellation of the task arrives as
+     * {@link CancelledError} wherever it is suspended, and reaches {@code aexit} like any exception
+     * of the block.
+     *
+     * <p><b>Exceptions</b>, all unchanged, checked ones included (none is declared): the exception
+     * of {@code aenter} (the block and {@code aexit} then do not run); else the exception
+     * {@code aexit} throws, which replaces the block's (the block's is added to it as suppressed,
+     * unless it is its cause); else the block's exception, unless {@code aexit} suppressed it.
      *
      * @return the block's result, or null if the block threw and {@code aexit} suppressed it
-     * @throws Throwable the exception of {@code aenter} (the block and {@code aexit} then do not
-     *     run); else the exception {@code aexit} throws, which replaces the block's (the block's is
-     *     added to it as suppressed, unless it is its cause); else the block's exception unless
-     *     suppressed; all unchanged, checked ones included
+     * @throws NullPointerException if {@code manager} or {@code block} is null
      */
     public static <T, R> R with(AsyncContextManager<T> manager, AsyncContextManager.Block<? super T, ? extends R> block) {
         Objects.requireNonNull(manager, "manager");
@@ -416,6 +433,16 @@ public final class Asyncio {
     }
 
     /**
+     * Whether {@code obj} is a coroutine: asyncio's {@code iscoroutine}. Java has no separate
+     * coroutine object: what asyncio's {@code create_task}, {@code ensure_future} or
+     * {@code gather} take as a coroutine is a coroutine function here, so this is the same test
+     * as {@link #isCoroutineFunction}.
+     */
+    public static boolean isCoroutine(Object obj) {
+        return isCoroutineFunction(obj);
+    }
+
+    /**
      * {@code obj} as a future of the running loop: asyncio's {@code ensure_future}. A
      * {@link Future} is returned as is; an {@link AsyncCallable} or {@link AsyncRunnable} becomes a
      * task; a {@link CompletionStage} is wrapped with {@link #wrapFuture}.
@@ -458,10 +485,12 @@ public final class Asyncio {
      * {@code fn} runs to its end (it is not interrupted) and its result or exception is dropped.
      * {@code fn} never starts if the task is cancelled before the executor picks it up.
      *
+     * <p>Whatever {@code fn} throws comes out of this call unchanged (checked exceptions included,
+     * although none is declared).
+     *
      * @return what {@code fn} returned
      * @throws CancelledError if the task is cancelled while waiting
      * @throws IllegalStateException if called outside a task, or after the loop's default executor was shut down
-     * <p>Rethrows whatever {@code fn} threw, unchanged (checked exceptions included)
      */
     public static <T> T toThread(Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -527,10 +556,13 @@ public final class Asyncio {
      * such as the {@code HttpClient}'s exchange; a plain {@link CompletableFuture} is just marked
      * cancelled). If {@code stage} is cancelled, the task sees {@link CancelledError}.
      *
+     * <p>If {@code stage} completes exceptionally, this throws its exception unchanged (checked
+     * exceptions included, although none is declared), unwrapped from the
+     * {@link CompletionException} that dependent stages add.
+     *
+     * @return the stage's result
      * @throws CancelledError if the task or the stage is cancelled
      * @throws IllegalStateException if called outside a task
-     * <p>Rethrows the stage's exception, unchanged: unwrapped from the
-     *     {@link CompletionException} that dependent stages add
      */
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
@@ -864,11 +896,14 @@ public final class Asyncio {
      * <p><b>Cancellation.</b> Cancelling the waiting task cancels {@code fut} too (as awaiting it
      * does) and raises {@link CancelledError}.
      *
+     * <p>If {@code fut} fails, this throws its exception unchanged (checked exceptions included,
+     * although none is declared).
+     *
+     * @return the result of {@code fut}
      * @throws TimeoutError if the timeout passed
      * @throws CancelledError if the waiting task was cancelled, or {@code fut} was cancelled by others
      * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN, or {@code fut} belongs to another loop
      * @throws IllegalStateException if called outside a task
-     * <p>Rethrows the exception of {@code fut}, unchanged
      */
     public static <T> T waitFor(Future<T> fut, double timeoutSeconds) {
         return waitForFuture(fut, EventLoop.secondsToNanos("timeoutSeconds", timeoutSeconds));
@@ -996,9 +1031,15 @@ public final class Asyncio {
     /**
      * Runs {@code body} in the current task under a deadline {@code delaySeconds} from now:
      * asyncio's {@code async with timeout(delay): ...}. Same as
-     * {@code timeout(delaySeconds).run(body)}; see {@link Timeout#run(AsyncCallable)}.
+     * {@code timeout(delaySeconds).run(body)}; see {@link Timeout#run(AsyncCallable)}. Suspends
+     * whenever {@code body} does; other exceptions of {@code body} come out unchanged.
      *
+     * @return what {@code body} returned
      * @throws TimeoutError if the deadline passed and cancelled the body
+     * @throws CancelledError if the task was cancelled for another reason (from outside, or by an
+     *     outer timeout)
+     * @throws IllegalArgumentException if {@code delaySeconds} is NaN
+     * @throws IllegalStateException if called outside a task
      */
     public static <T> T timeout(double delaySeconds, AsyncCallable<T> body) {
         return timeout(delaySeconds).run(body);
@@ -1107,12 +1148,24 @@ public final class Asyncio {
         return Streams.openConnection(host, port, limit, options);
     }
 
-    /** Connects to the Unix-domain socket at {@code path}: asyncio's {@code open_unix_connection}. */
+    /**
+     * Connects to the Unix-domain socket at {@code path} and returns the reader and writer:
+     * asyncio's {@code open_unix_connection}. Suspends the current task until connected; the
+     * reader has the default limit (64 KiB).
+     *
+     * @throws IOException naming the path if the connection cannot be made
+     * @throws CancelledError if the task is cancelled; nothing stays open
+     * @throws IllegalStateException if called outside a task
+     */
     public static StreamConnection openUnixConnection(Path path) throws IOException {
         return Streams.openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** As {@link #openUnixConnection(Path)} with the reader's {@code limit}. */
+    /**
+     * As {@link #openUnixConnection(Path)} with the reader's {@code limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
     public static StreamConnection openUnixConnection(Path path, int limit) throws IOException {
         return Streams.openUnixConnection(path, limit);
     }
@@ -1125,6 +1178,8 @@ public final class Asyncio {
      *
      * @param host the host to listen on; null or empty for every interface
      * @throws IOException if the address cannot be bound
+     * @throws CancelledError if the task is cancelled while the host is resolved (nothing stays
+     *     open) or during that loop iteration (the server then goes on serving, as in asyncio)
      * @throws IllegalStateException if called outside a task
      */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port)
@@ -1133,7 +1188,13 @@ public final class Asyncio {
                 StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
     }
 
-    /** As {@link #startServer(ClientConnectedCallback, String, int)} with the readers' {@code limit} and server options. */
+    /**
+     * As {@link #startServer(ClientConnectedCallback, String, int)} with the readers' {@code limit}
+     * and server options (with {@code startServing} false the server does not accept yet and the
+     * task is not suspended).
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port, int limit,
             ServerOptions options) throws IOException {
         return Streams.startServer(clientConnected, java.util.Collections.singletonList(host), port, limit, options);
@@ -1145,12 +1206,28 @@ public final class Asyncio {
         return Streams.startServer(clientConnected, hosts, port, limit, options);
     }
 
-    /** Starts a Unix-domain socket server at {@code path}: asyncio's {@code start_unix_server}. */
+    /**
+     * Starts a Unix-domain socket server at {@code path} that runs {@code clientConnected} as a new
+     * task for each client: asyncio's {@code start_unix_server}. Listens as
+     * {@link EventLoop#createUnixServer(java.util.function.Supplier, Path)}; suspends the task for
+     * one loop iteration so the server accepts when this returns.
+     *
+     * @throws java.net.BindException if the address is in use
+     * @throws CancelledError if the task is cancelled during that loop iteration (the server then
+     *     goes on serving, as in asyncio)
+     * @throws IllegalStateException if called outside a task
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path) throws IOException {
         return Streams.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
     }
 
-    /** As {@link #startUnixServer(ClientConnectedCallback, Path)} with the readers' {@code limit} and server options. */
+    /**
+     * As {@link #startUnixServer(ClientConnectedCallback, Path)} with the readers' {@code limit}
+     * and server options.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive, or {@code options} sets
+     *     what does not apply to Unix sockets
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
             ServerOptions options) throws IOException {
         return Streams.startUnixServer(clientConnected, path, limit, options);
@@ -1161,7 +1238,8 @@ public final class Asyncio {
     /**
      * Runs {@code program} with {@code args} as a child process sharing this process's stdin,
      * stdout and stderr: asyncio's {@code create_subprocess_exec(program, *args)}. See
-     * {@link #createSubprocessExec(List, SubprocessOptions)}.
+     * {@link #createSubprocessExec(List, SubprocessOptions)}, which says when it suspends and what
+     * it throws.
      */
     public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(args.length + 1);
@@ -1187,7 +1265,10 @@ public final class Asyncio {
         return Subprocesses.createExec(args, options);
     }
 
-    /** Runs {@code cmd} with {@code /bin/sh -c}, sharing this process's streams: asyncio's {@code create_subprocess_shell(cmd)}. */
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}, sharing this process's streams: asyncio's
+     * {@code create_subprocess_shell(cmd)}. See {@link #createSubprocessShell(String, SubprocessOptions)}.
+     */
     public static Subprocess createSubprocessShell(String cmd) throws IOException {
         return Subprocesses.createShell(cmd, SubprocessOptions.DEFAULT);
     }
@@ -1267,7 +1348,15 @@ public final class Asyncio {
         return io.jasyncio.internal.net.TlsEndpoints.openConnection(host, port, limit, options, ssl);
     }
 
-    /** TLS over a Unix-domain socket: asyncio's {@code open_unix_connection(path, ssl=..., server_hostname=...)}. */
+    /**
+     * TLS over a Unix-domain socket: asyncio's {@code open_unix_connection(path, ssl=...,
+     * server_hostname=...)}. Suspends through the connection and the handshake, and fails, as
+     * {@link #openConnection(String, int, io.jasyncio.net.TlsOptions)}; {@code ssl} must name the
+     * server host name to check.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive or {@code ssl} names no
+     *     server host name
+     */
     public static StreamConnection openUnixConnection(Path path, int limit, io.jasyncio.net.TlsOptions ssl)
             throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.openUnixConnection(path, limit, ssl);
@@ -1281,6 +1370,8 @@ public final class Asyncio {
      *
      * @throws IllegalArgumentException if {@code ssl} has no context
      * @throws IOException if the address cannot be bound
+     * @throws CancelledError as {@link #startServer(ClientConnectedCallback, String, int)}
+     * @throws IllegalStateException if called outside a task
      */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
@@ -1301,7 +1392,13 @@ public final class Asyncio {
         return io.jasyncio.internal.net.TlsEndpoints.startServer(clientConnected, hosts, port, limit, options, ssl);
     }
 
-    /** A TLS server on a Unix-domain socket: asyncio's {@code start_unix_server(..., ssl=...)}. */
+    /**
+     * A TLS server on a Unix-domain socket: asyncio's {@code start_unix_server(..., ssl=...)}.
+     * Suspends, and fails, as {@link #startUnixServer(ClientConnectedCallback, Path)}; each client
+     * is handled once its handshake succeeded.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context
+     */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
             ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.startUnixServer(clientConnected, path, limit, options, ssl);

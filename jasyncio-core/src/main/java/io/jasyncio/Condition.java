@@ -64,7 +64,10 @@ public final class Condition implements AutoCloseable {
      *
      * @return this condition, so that try-with-resources releases the lock:
      *     {@code try (var held = cond.acquire())}
-     * @throws CancelledError if the task is cancelled while waiting for the lock
+     * @throws CancelledError if the task is cancelled while waiting for the lock; it then does not
+     *     hold it
+     * @throws IllegalStateException if the lock must be waited for outside a task, or is bound to
+     *     another loop
      */
     public Condition acquire() {
         lock.acquire();

@@ -70,11 +70,13 @@ public final class Context {
      * Suspends the task only if {@code body} does; a task that suspends inside keeps this context
      * entered until {@code body} returns.
      *
+     * <p>Whatever {@code body} throws comes out unchanged (checked exceptions included, although
+     * none is declared).
+     *
      * @return what {@code body} returns
      * @throws IllegalStateException if this context is already entered (it is the current one, or
      *     a {@code run} of it is in progress): Python's RuntimeError "cannot enter context: ... is
      *     already entered"
-     * @throws Throwable whatever {@code body} throws, unchanged (checked exceptions included)
      */
     public <T> T run(Callable<T> body) {
         Objects.requireNonNull(body, "body");

@@ -213,10 +213,13 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Schedules {@code callback} to run after {@code delaySeconds} of loop time. Timers due at the
-     * same time run in the order they were scheduled.
+     * Schedules {@code callback} to run after {@code delaySeconds} of loop time (zero or less: on
+     * the next iteration that handles timers), in a copy of the current context: asyncio's
+     * {@code loop.call_later}. Timers due at the same time run in the order they were scheduled.
      *
+     * @return the handle, whose {@link TimerHandle#cancel()} keeps the callback from running
      * @throws IllegalArgumentException if the delay is NaN
+     * @throws IllegalStateException if the loop is closed or called from a foreign thread
      */
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
         return callLater(delaySeconds, callback, null);
@@ -233,7 +236,15 @@ public class EventLoop implements AutoCloseable {
         return callAtNanos(clock.nanoTime() + saturatedNanos(delay), callback, contextOrCopy(null));
     }
 
-    /** Schedules {@code callback} at loop time {@code whenSeconds} (compare {@link #time()}). */
+    /**
+     * Schedules {@code callback} at loop time {@code whenSeconds} (compare {@link #time()}), in a
+     * copy of the current context: asyncio's {@code loop.call_at}. A time already passed runs it on
+     * the next iteration that handles timers.
+     *
+     * @return the handle, whose {@link TimerHandle#cancel()} keeps the callback from running
+     * @throws IllegalArgumentException if {@code whenSeconds} is NaN
+     * @throws IllegalStateException if the loop is closed or called from a foreign thread
+     */
     public TimerHandle callAt(double whenSeconds, Runnable callback) {
         return callAt(whenSeconds, callback, null);
     }
@@ -309,19 +320,24 @@ public class EventLoop implements AutoCloseable {
         return new Future<>(this);
     }
 
-    /** Creates a task running {@code coro}, scheduled on this loop. */
+    /**
+     * Creates a task running {@code coro} on this loop: asyncio's {@code loop.create_task}. As
+     * {@link #createTask(AsyncCallable, TaskOptions)} with no options. Does not suspend.
+     */
     public <T> Task<T> createTask(AsyncCallable<T> coro) {
         return createTask(coro, TaskOptions.DEFAULT);
     }
 
-    /** Creates a task running {@code coro}, whose result is {@code null}. */
+    /** As {@link #createTask(AsyncCallable)} for a coroutine without a result: the task's result is {@code null}. */
     public Task<Void> createTask(AsyncRunnable coro) {
         return createTask(coro.asCallable(), TaskOptions.DEFAULT);
     }
 
     /**
      * Creates a task running {@code coro} with the given name, context and eager-start choice,
-     * through the loop's {@link #setTaskFactory task factory} if one is set.
+     * through the loop's {@link #setTaskFactory task factory} if one is set. Does not suspend the
+     * caller: the task starts on the next iteration, or, when started eagerly, runs at once until
+     * its first suspension.
      *
      * @throws IllegalStateException if the loop is closed or called from a foreign thread
      */
@@ -458,8 +474,13 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs the loop until {@code future} is done and returns its result (or throws its exception).
+     * Runs the loop until {@code future} is done and returns its result: asyncio's
+     * {@code loop.run_until_complete}. If the future failed, its exception comes out unchanged
+     * (checked exceptions included, although none is declared).
      *
+     * @return the future's result
+     * @throws CancelledError if the future was cancelled
+     * @throws IllegalArgumentException if {@code future} belongs to another loop
      * @throws IllegalStateException if the loop stopped before the future was done, or see
      *     {@link #runForever()}
      */
@@ -481,7 +502,12 @@ public class EventLoop implements AutoCloseable {
         return future.result();
     }
 
-    /** Runs {@code coro} as a task until it is done and returns its result. */
+    /**
+     * Runs {@code coro} as a task of this loop until it is done and returns its result, as
+     * {@link #runUntilComplete(Future)}.
+     *
+     * @return what {@code coro} returned
+     */
     public <T> T runUntilComplete(AsyncCallable<T> coro) {
         return runUntilComplete(createTask(coro));
     }
@@ -862,9 +888,12 @@ public class EventLoop implements AutoCloseable {
     /**
      * Wraps the connected socket {@code sock} (TCP or Unix) in a transport and a protocol:
      * asyncio's {@code create_connection(sock=...)}. The transport owns the socket from then on.
-     * Suspends until {@code connectionMade} has run.
+     * Suspends the current task until {@code connectionMade} has run.
      *
      * @throws IllegalArgumentException if {@code sock} is not connected
+     * @throws CancelledError if the task is cancelled while waiting; the transport, and with it
+     *     {@code sock}, is closed (so is {@code sock} if the protocol factory fails)
+     * @throws IllegalStateException if called outside a task of this loop
      */
     public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
             SocketChannel sock) throws IOException {
@@ -873,7 +902,8 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * Wraps a socket accepted outside the loop in a transport and a protocol: asyncio's
-     * {@code connect_accepted_socket}. As {@link #createConnection(Supplier, SocketChannel)}.
+     * {@code connect_accepted_socket}. As {@link #createConnection(Supplier, SocketChannel)}:
+     * suspends until {@code connectionMade} has run; cancelling the task closes the socket.
      */
     public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
             SocketChannel sock) throws IOException {
@@ -894,7 +924,8 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * Listens on {@code host} and {@code port} with asyncio's defaults: asyncio's
-     * {@code loop.create_server}. See {@link #createServer(Supplier, List, int, ServerOptions)}.
+     * {@code loop.create_server}. See {@link #createServer(Supplier, List, int, ServerOptions)},
+     * which says when it suspends and what it throws.
      */
     public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port)
             throws IOException {
@@ -917,9 +948,17 @@ public class EventLoop implements AutoCloseable {
      * is suspended for one loop iteration. Each accepted connection gets a protocol from
      * {@code protocolFactory} and a transport.
      *
-     * @throws java.net.BindException naming the address if one cannot be bound
+     * @throws java.net.BindException naming the address if one cannot be bound (the sockets
+     *     already bound are closed)
+     * @throws java.net.UnknownHostException if a host does not resolve
      * @throws IllegalArgumentException if {@code port} is out of range, or {@code reusePort} is
      *     asked for where the platform lacks it
+     * @throws CancelledError if the task is cancelled while a host is resolved (nothing stays
+     *     open), or during the loop iteration after the server started serving: the server then
+     *     goes on serving, unreachable, until the loop closes, as in asyncio
+     * @throws IllegalStateException if called outside a task of this loop when a host name must
+     *     be resolved, or when {@code startServing} makes it yield; in the latter case the server
+     *     has started serving and is left so, as after a cancellation
      */
     public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, List<String> hosts, int port,
             ServerOptions options) throws IOException {
@@ -929,13 +968,18 @@ public class EventLoop implements AutoCloseable {
     /**
      * Serves on an existing server socket (bound and listening; an unbound one is bound to a free
      * port): asyncio's {@code create_server(sock=...)}. The server owns the socket from then on.
+     * Suspends, and fails on cancellation, as
+     * {@link #createServer(Supplier, List, int, ServerOptions)} after its sockets are bound.
      */
     public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options) throws IOException {
         return Endpoints.createServer(this, protocolFactory, sock, options);
     }
 
-    /** As {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
+    /**
+     * As {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults: the
+     * server accepts at once, and the task is suspended for one loop iteration.
+     */
     public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) throws IOException {
         return Endpoints.createUnixServer(this, protocolFactory, path, ServerOptions.DEFAULT);
     }
@@ -944,18 +988,30 @@ public class EventLoop implements AutoCloseable {
      * Listens on a Unix-domain socket at {@code path}: asyncio's {@code loop.create_unix_server}.
      * A socket file left at {@code path} by an earlier server is removed first; any other file
      * there makes the bind fail. With {@code cleanupSocket} (the default), closing the server
-     * removes the file it created, unless it was replaced meanwhile.
+     * removes the file it created, unless it was replaced meanwhile. Unless
+     * {@code options.startServing()} is false, the server accepts connections at once and the task
+     * is suspended for one loop iteration.
      *
      * @throws java.net.BindException if the address is in use
      * @throws IllegalArgumentException if {@code options} sets family, reuseAddress, reusePort or
      *     keepAlive, which do not apply to Unix sockets
+     * @throws CancelledError if the task is cancelled during that loop iteration: the server then
+     *     goes on serving, unreachable, until the loop closes, as in asyncio
+     * @throws IllegalStateException if called outside a task of this loop with {@code startServing};
+     *     the server has then started serving and is left so, as after a cancellation
      */
     public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options)
             throws IOException {
         return Endpoints.createUnixServer(this, protocolFactory, path, options);
     }
 
-    /** Serves on an existing Unix-domain server socket: asyncio's {@code create_unix_server(sock=...)}. */
+    /**
+     * Serves on an existing Unix-domain server socket: asyncio's {@code create_unix_server(sock=...)}.
+     * Suspends, and fails on cancellation, as {@link #createUnixServer(Supplier, Path, ServerOptions)}.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not a Unix-domain socket, or for the
+     *     options that do not apply to one
+     */
     public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options) throws IOException {
         return Endpoints.createUnixServer(this, protocolFactory, sock, options);
@@ -970,6 +1026,10 @@ public class EventLoop implements AutoCloseable {
      * @param family {@code INET} or {@code INET6} to keep only that family; null for any
      * @throws java.net.UnknownHostException if the name does not resolve (to that family)
      * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws CancelledError if the task is cancelled while waiting; the lookup runs to its end on
+     *     its thread and its result is dropped
+     * @throws IllegalStateException if called outside a task of this loop, or after
+     *     {@link #shutdownDefaultExecutor}
      */
     public List<InetSocketAddress> getaddrinfo(String host, int port, ProtocolFamily family)
             throws java.net.UnknownHostException {
@@ -982,6 +1042,10 @@ public class EventLoop implements AutoCloseable {
      * read with {@link InetSocketAddress#getHostName()}; the numeric address when there is no name.
      *
      * @throws IllegalArgumentException if {@code address} is unresolved
+     * @throws CancelledError if the task is cancelled while waiting; the lookup runs to its end on
+     *     its thread and its result is dropped
+     * @throws IllegalStateException if called outside a task of this loop, or after
+     *     {@link #shutdownDefaultExecutor}
      */
     public InetSocketAddress getnameinfo(InetSocketAddress address) throws java.net.UnknownHostException {
         return Resolver.getnameinfo(this, address);
@@ -1055,7 +1119,11 @@ public class EventLoop implements AutoCloseable {
         SocketOps.sockSendall(this, sock, ByteBuffer.wrap(data));
     }
 
-    /** Sends all of {@code file} on {@code sock}; see {@link #sockSendfile(SocketChannel, FileChannel, long, Long)}. */
+    /**
+     * Sends all of {@code file}, from its start, on {@code sock}; see
+     * {@link #sockSendfile(SocketChannel, FileChannel, long, Long)}, which says when it suspends
+     * and what it throws.
+     */
     public long sockSendfile(SocketChannel sock, FileChannel file) throws IOException {
         return SocketOps.sockSendfile(this, sock, file, 0, null);
     }
@@ -1272,10 +1340,12 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * TLS client over the connected socket {@code sock}: asyncio's
-     * {@code create_connection(sock=..., ssl=..., server_hostname=...)}. Suspends through the
-     * handshake.
+     * {@code create_connection(sock=..., ssl=..., server_hostname=...)}. Suspends the task through
+     * the handshake; fails as {@link #createConnection(Supplier, String, int, io.jasyncio.net.TlsOptions)}
+     * does once connected.
      *
      * @throws IllegalArgumentException if {@code ssl} names no server host name
+     * @throws CancelledError if the task is cancelled; the connection (and {@code sock}) is closed
      */
     public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
             SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
@@ -1284,9 +1354,12 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * TLS server side of a socket accepted outside the loop: asyncio's
-     * {@code connect_accepted_socket(..., ssl=...)}. Suspends through the handshake.
+     * {@code connect_accepted_socket(..., ssl=...)}. Suspends the task through the handshake.
      *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails; the connection is closed
+     * @throws java.net.SocketTimeoutException if the handshake takes longer than its timeout
      * @throws IllegalArgumentException if {@code ssl} has no context
+     * @throws CancelledError if the task is cancelled; the connection (and {@code sock}) is closed
      */
     public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
             SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
@@ -1295,9 +1368,13 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * TLS over a Unix-domain socket: asyncio's {@code create_unix_connection(..., ssl=...,
-     * server_hostname=...)}. Suspends through the handshake.
+     * server_hostname=...)}. Suspends the task while connecting and through the handshake; fails
+     * as {@link #createConnection(Supplier, String, int, io.jasyncio.net.TlsOptions)} does once
+     * connected.
      *
+     * @throws IOException naming the path if the connection fails
      * @throws IllegalArgumentException if {@code ssl} names no server host name
+     * @throws CancelledError if the task is cancelled; the connection is closed
      */
     public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
@@ -1324,6 +1401,7 @@ public class EventLoop implements AutoCloseable {
      * completes a server-side handshake with {@code ssl.context()}, then its protocol's
      * {@code connectionMade} runs. A connection whose handshake fails or times out is closed and
      * its protocol sees no callback; in debug mode the failure goes to the exception handler.
+     * Suspends, and fails, as the plain form does.
      *
      * @throws IllegalArgumentException if {@code ssl} has no context or names a server host name
      */
@@ -1332,13 +1410,21 @@ public class EventLoop implements AutoCloseable {
         return io.jasyncio.internal.net.TlsEndpoints.createServer(this, protocolFactory, hosts, port, options, ssl);
     }
 
-    /** A TLS server on an existing server socket: asyncio's {@code create_server(sock=..., ssl=...)}. */
+    /**
+     * A TLS server on an existing server socket: asyncio's {@code create_server(sock=..., ssl=...)}.
+     * As {@link #createServer(Supplier, ServerSocketChannel, ServerOptions)}, with each connection
+     * handled as by {@link #createServer(Supplier, List, int, ServerOptions, io.jasyncio.net.TlsOptions)}.
+     */
     public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.createServer(this, protocolFactory, sock, options, ssl);
     }
 
-    /** A TLS server on a Unix-domain socket: asyncio's {@code create_unix_server(..., ssl=...)}. */
+    /**
+     * A TLS server on a Unix-domain socket: asyncio's {@code create_unix_server(..., ssl=...)}. As
+     * {@link #createUnixServer(Supplier, Path, ServerOptions)}, with each connection handled as by
+     * {@link #createServer(Supplier, List, int, ServerOptions, io.jasyncio.net.TlsOptions)}.
+     */
     public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.createUnixServer(this, protocolFactory, path, options, ssl);

@@ -32,7 +32,9 @@ import java.util.function.Predicate;
 public class ExceptionGroup extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial the bare message, without the count of sub-exceptions */
     private final String message;
+    /** @serial the members, in order */
     @SuppressWarnings("serial")  // always an unmodifiable ArrayList, which is serializable
     private final List<Throwable> exceptions;
 

@@ -68,13 +68,19 @@ public class Future<T> {
         return state == CANCELLED;
     }
 
-    /** Cancels the future with no message; see {@link #cancel(String)}. */
+    /**
+     * Cancels the future with no message; see {@link #cancel(String)}.
+     *
+     * @return false if the future was already done, true otherwise
+     */
     public boolean cancel() {
         return cancel(null);
     }
 
     /**
-     * Cancels the future and schedules its callbacks.
+     * Cancels the future and schedules its callbacks: asyncio's {@code cancel(msg)}. Does not
+     * suspend. Tasks awaiting the future resume with {@link CancelledError} on a later loop
+     * iteration. Does nothing if the future is already done.
      *
      * @param msg the message of the {@link CancelledError} later raised by {@link #result()}, or null
      * @return false if the future was already done, true otherwise
@@ -90,11 +96,13 @@ public class Future<T> {
     }
 
     /**
-     * The result. Does not suspend; see {@link #await()} for waiting.
+     * The result. Does not suspend; see {@link #await()} for waiting. If the future finished with
+     * an exception, throws that exception object unchanged (checked exceptions included, although
+     * none is declared).
      *
+     * @return the result the future was completed with
      * @throws CancelledError if the future was cancelled
      * @throws InvalidStateError if the future is still pending
-     * <p>Rethrows the future's exception, unchanged (checked exceptions included)
      */
     public T result() {
         if (state == CANCELLED) {
@@ -128,7 +136,8 @@ public class Future<T> {
     }
 
     /**
-     * Completes the future with {@code value} and schedules its callbacks.
+     * Completes the future with {@code value} and schedules its callbacks (tasks awaiting it resume
+     * on a later loop iteration). Does not suspend.
      *
      * @throws InvalidStateError if the future is already done
      */
@@ -140,7 +149,8 @@ public class Future<T> {
     }
 
     /**
-     * Completes the future with {@code exception} and schedules its callbacks.
+     * Completes the future with {@code exception} and schedules its callbacks (tasks awaiting it
+     * resume on a later loop iteration, with that exception). Does not suspend.
      *
      * @throws NullPointerException if {@code exception} is null
      * @throws IllegalArgumentException if {@code exception} is a {@link CancelledError}: use
@@ -174,11 +184,13 @@ public class Future<T> {
      * the current task until the future is done.
      *
      * <p>Cancelling the waiting task cancels this future (as asyncio does), and the task sees
-     * {@link CancelledError}.
+     * {@link CancelledError}. If the future finished with an exception, this throws that exception
+     * object unchanged (checked exceptions included, although none is declared).
      *
+     * @return the future's result
      * @throws CancelledError if the future or the waiting task was cancelled
-     * @throws IllegalStateException if called outside a task of this future's loop
-     * <p>Rethrows the future's exception, unchanged
+     * @throws IllegalStateException if called outside a task of this future's loop, or by the task
+     *     that is this future (a task cannot await itself)
      */
     public T await() {
         if (state == PENDING) {

@@ -41,6 +41,11 @@ public class Handle implements Ready {
         return context;
     }
 
+    /**
+     * Runs the callback now, in its context, unless the handle was cancelled; an exception goes to
+     * the loop's exception handler. The loop calls it when the handle is due. Not for application
+     * code: it is public only because the loop's internal ready-queue interface requires it.
+     */
     @Override
     public void runReady() {
         if (cancelled) {

@@ -212,9 +212,10 @@ public class Queue<E> {
     /**
      * Waits until every item put in the queue has been processed ({@link #taskDone()} called once
      * per item): asyncio's {@code await queue.join()}. Returns at once if none is pending; otherwise
-     * suspends the current task.
+     * suspends the current task. Several tasks may wait; all of them are woken together.
      *
-     * @throws CancelledError if the task is cancelled while waiting
+     * @throws CancelledError if the task is cancelled while waiting; the queue is not affected
+     * @throws IllegalStateException if it must wait outside a task
      */
     public void join() {
         if (unfinishedTasks > 0) {

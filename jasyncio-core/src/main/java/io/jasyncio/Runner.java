@@ -52,10 +52,13 @@ public final class Runner implements AutoCloseable {
     /**
      * Runs {@code main} as a task on the runner's loop until it is done, and returns its result.
      * On the JVM's main thread, Ctrl-C (SIGINT) cancels {@code main}, which then ends with
-     * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual.
+     * {@link KeyboardInterrupt}; a second Ctrl-C stops the JVM as usual. Whatever {@code main}
+     * throws comes out unchanged (checked exceptions included, although none is declared).
      *
+     * @return what {@code main} returned
+     * @throws KeyboardInterrupt if Ctrl-C cancelled {@code main} and it ended cancelled
+     * @throws CancelledError if {@code main} was cancelled otherwise
      * @throws IllegalStateException if a loop is already running on this thread or the runner is closed
-     * <p>Rethrows whatever {@code main} throws, unchanged
      */
     public <T> T run(AsyncCallable<T> main) {
         return run(main, null);
@@ -93,7 +96,11 @@ public final class Runner implements AutoCloseable {
     /**
      * Cancels the loop's pending tasks and waits for them, reports those that failed while
      * cancelled, closes the async generators left unfinished ({@link EventLoop#shutdownAsyncgens()}),
-     * shuts down the default executor, and closes the loop. Idempotent.
+     * shuts down the default executor, and closes the loop. Blocks the calling thread while it runs
+     * the loop for that (up to 300 seconds for the executor's jobs). Idempotent.
+     *
+     * @throws IllegalStateException if called while a loop runs on this thread; as in asyncio, the
+     *     runner's loop is then closed without the cleanup (or, if it is the running loop, left open)
      */
     @Override
     public void close() {

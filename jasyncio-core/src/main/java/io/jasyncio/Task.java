@@ -93,8 +93,15 @@ public class Task<T> extends Future<T> implements Ready {
     }
 
     /**
-     * Requests cancellation; see the class comment.
+     * Requests cancellation: asyncio's {@code Task.cancel(msg)}. Does not suspend, and the task is
+     * not done when this returns: if it is waiting on a future, that future is cancelled, so the
+     * task resumes with {@link CancelledError} on a later loop iteration; otherwise the
+     * {@code CancelledError} is raised in it at its next suspension, or the task ends cancelled if
+     * its coroutine returns first; a task that has not started yet ends cancelled without running
+     * its coroutine. Each call adds one to
+     * {@link #cancelling()}. The task may catch the error and go on; see the class comment.
      *
+     * @param msg the message of the {@link CancelledError}, or null
      * @return false if the task is already done, true otherwise
      */
     @Override
@@ -157,18 +164,31 @@ public class Task<T> extends Future<T> implements Ready {
         }
     }
 
-    /** Tasks are completed by their coroutine only. */
+    /**
+     * Not supported: a task is completed by its coroutine only.
+     *
+     * @throws UnsupportedOperationException always (asyncio's RuntimeError)
+     */
     @Override
     public void setResult(T value) {
         throw new UnsupportedOperationException("Task does not support setResult");
     }
 
-    /** Tasks are completed by their coroutine only. */
+    /**
+     * Not supported: a task is completed by its coroutine only.
+     *
+     * @throws UnsupportedOperationException always (asyncio's RuntimeError)
+     */
     @Override
     public void setException(Throwable exception) {
         throw new UnsupportedOperationException("Task does not support setException");
     }
 
+    /**
+     * Runs the task's next step; the loop calls it when the task is ready. Not for application
+     * code: it is public only because the loop's internal ready-queue interface requires it, and
+     * calling it out of turn resumes the task without what it waits for.
+     */
     @Override
     public void runReady() {
         loop.runTaskStep(this);

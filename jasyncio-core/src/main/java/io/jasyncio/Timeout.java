@@ -111,13 +111,16 @@ public final class Timeout {
      * Runs {@code body} under this deadline, in the current task, and returns its result. Suspends
      * whenever {@code body} does.
      *
+     * <p>Any other exception of {@code body} comes out unchanged (checked exceptions included,
+     * although none is declared); if the deadline had passed, it carries a suppressed
+     * {@link TimeoutError} saying so.
+     *
+     * @return what {@code body} returned
      * @throws TimeoutError if the deadline passed and the resulting cancellation ended the body;
      *     its cause is that {@link CancelledError}
      * @throws CancelledError if the task was cancelled for another reason (from outside, or by an
      *     outer timeout)
      * @throws IllegalStateException if this timeout was already used, or if called outside a task
-     * <p>Rethrows whatever {@code body} throws, unchanged; if the deadline had passed, the
-     *     exception carries a suppressed {@link TimeoutError} saying so
      */
     public <T> T run(AsyncCallable<T> body) {
         Objects.requireNonNull(body, "body");

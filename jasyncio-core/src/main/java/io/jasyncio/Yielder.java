@@ -15,13 +15,15 @@ public interface Yielder<T> {
      *
      * <p>Must be called from the body itself, on its own stack (not from a task it started).
      *
+     * <p>The exception the consumer passes to {@link AsyncGenerator#athrow} comes out of this call
+     * unchanged. This method declares no checked exception, so a body that expects a checked one
+     * thrown in catches {@code Exception} and tests its type.
+     *
+     * @param value the value handed to the consumer
      * @return the value the consumer passed to {@link AsyncGenerator#asend}, or null when it
      *     resumed the body with {@link AsyncGenerator#anext()}, {@code hasNext()} or {@code next()}
      * @throws GeneratorExit when the consumer closes the generator while the body waits here; let
      *     it propagate
-     * @throws Throwable the exception the consumer passed to {@link AsyncGenerator#athrow},
-     *     unchanged; this method declares no checked exception, so a body that expects a checked
-     *     one thrown in catches {@code Exception} and tests its type
      * @throws IllegalStateException if called outside the body of the generator that owns this
      *     yielder, or while the generator is not running
      */

@@ -127,6 +127,17 @@ class AsyncioTest {
     }
 
     @Test
+    void isCoroutineRecognisesWhatCreateTaskTakesAsACoroutine() {
+        AsyncCallable<Integer> c = () -> 1;
+        AsyncRunnable r = () -> { };
+        assertTrue(Asyncio.isCoroutine(c));
+        assertTrue(Asyncio.isCoroutine(r));
+        assertFalse(Asyncio.isCoroutine((Runnable) () -> { }));
+        assertFalse(Asyncio.isCoroutine(new CompletableFuture<>()));
+        assertFalse(Asyncio.isCoroutine(null));
+    }
+
+    @Test
     void ensureFutureAcceptsFuturesCoroutinesAndCompletionStages() {
         TestLoops.runVirtual(() -> {
             Future<Integer> f = Asyncio.getRunningLoop().createFuture();

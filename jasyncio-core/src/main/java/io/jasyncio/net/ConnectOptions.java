@@ -47,7 +47,11 @@ public record ConnectOptions(ProtocolFamily family, InetSocketAddress localAddr,
         }
     }
 
-    /** These options with {@code family} replaced. */
+    /**
+     * These options with {@code family} replaced.
+     *
+     * @throws IllegalArgumentException if {@code family} is neither INET, INET6 nor null
+     */
     public ConnectOptions withFamily(ProtocolFamily family) {
         return new ConnectOptions(family, localAddr, happyEyeballsDelay, interleave, allErrors);
     }
@@ -57,7 +61,11 @@ public record ConnectOptions(ProtocolFamily family, InetSocketAddress localAddr,
         return new ConnectOptions(family, localAddr, happyEyeballsDelay, interleave, allErrors);
     }
 
-    /** These options with {@code happyEyeballsDelay} replaced. */
+    /**
+     * These options with {@code happyEyeballsDelay} replaced (null: no Happy Eyeballs).
+     *
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
     public ConnectOptions withHappyEyeballsDelay(Duration delay) {
         return new ConnectOptions(family, localAddr, delay, interleave, allErrors);
     }
@@ -75,7 +83,11 @@ public record ConnectOptions(ProtocolFamily family, InetSocketAddress localAddr,
         return withHappyEyeballsDelay(Duration.ofNanos((long) Math.ceil(Math.min(seconds, 1e9) * 1e9)));
     }
 
-    /** These options with {@code interleave} replaced. */
+    /**
+     * These options with {@code interleave} replaced (null: the default).
+     *
+     * @throws IllegalArgumentException if {@code interleave} is negative
+     */
     public ConnectOptions withInterleave(Integer interleave) {
         return new ConnectOptions(family, localAddr, happyEyeballsDelay, interleave, allErrors);
     }

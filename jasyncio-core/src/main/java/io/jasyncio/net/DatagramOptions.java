@@ -77,7 +77,11 @@ public record DatagramOptions(InetSocketAddress localAddr, InetSocketAddress rem
         return withRemoteAddr(InetSocketAddress.createUnresolved(host, port));
     }
 
-    /** These options with {@code family} replaced. */
+    /**
+     * These options with {@code family} replaced.
+     *
+     * @throws IllegalArgumentException if {@code family} is neither INET, INET6 nor null
+     */
     public DatagramOptions withFamily(ProtocolFamily family) {
         return new DatagramOptions(localAddr, remoteAddr, family, reusePort, allowBroadcast);
     }

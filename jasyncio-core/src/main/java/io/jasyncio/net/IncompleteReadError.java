@@ -10,7 +10,9 @@ import java.io.EOFException;
 public class IncompleteReadError extends EOFException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial the bytes read before the end of the stream */
     private final byte[] partial;
+    /** @serial how many bytes were expected, or -1 when unknown */
     private final long expected;
 
     /**

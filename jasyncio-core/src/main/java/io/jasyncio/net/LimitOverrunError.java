@@ -10,6 +10,7 @@ import java.io.IOException;
 public class LimitOverrunError extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial the number of bytes to be consumed */
     private final int consumed;
 
     /**

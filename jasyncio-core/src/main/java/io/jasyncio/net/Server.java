@@ -41,10 +41,13 @@ public interface Server extends AutoCloseable {
      * Accepts connections until the current task is cancelled or the server is closed, suspending
      * the task all that time. Cancelling the task closes the server, waits for
      * {@link #waitClosed()}, then raises the {@link io.jasyncio.CancelledError}; closing the server
-     * from elsewhere also ends the wait with a {@code CancelledError}, as in asyncio.
+     * from elsewhere also ends the wait with a {@code CancelledError}, as in asyncio. Never returns
+     * normally.
      *
-     * @throws IllegalStateException if another task is already in {@code serveForever}, or the
-     *     server is closed
+     * @throws io.jasyncio.CancelledError when the task is cancelled or the server is closed, in
+     *     both cases once the server is closed and every connection it accepted has ended
+     * @throws IllegalStateException if another task is already in {@code serveForever}, the
+     *     server is closed, or called outside a task
      */
     void serveForever();
 

@@ -43,12 +43,20 @@ public record ServerOptions(ProtocolFamily family, int backlog, Boolean reuseAdd
         }
     }
 
-    /** These options with {@code family} replaced. */
+    /**
+     * These options with {@code family} replaced.
+     *
+     * @throws IllegalArgumentException if {@code family} is neither INET, INET6 nor null
+     */
     public ServerOptions withFamily(ProtocolFamily family) {
         return new ServerOptions(family, backlog, reuseAddress, reusePort, keepAlive, startServing, cleanupSocket);
     }
 
-    /** These options with {@code backlog} replaced. */
+    /**
+     * These options with {@code backlog} replaced.
+     *
+     * @throws IllegalArgumentException if {@code backlog} is not positive
+     */
     public ServerOptions withBacklog(int backlog) {
         return new ServerOptions(family, backlog, reuseAddress, reusePort, keepAlive, startServing, cleanupSocket);
     }

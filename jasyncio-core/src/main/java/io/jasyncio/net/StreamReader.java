@@ -285,7 +285,10 @@ public class StreamReader implements Iterable<byte[]> {
         return data;
     }
 
-    /** Reads until end of stream: {@code read(-1)}. */
+    /**
+     * Reads until end of stream and returns everything: {@code read(-1)}. Suspends the task until
+     * the end of the stream; see {@link #read(int)} for what it throws.
+     */
     public byte[] read() throws IOException {
         return read(-1);
     }
@@ -362,7 +365,10 @@ public class StreamReader implements Iterable<byte[]> {
         }
     }
 
-    /** Reads up to and including a newline: {@code readuntil(b"\n")}. */
+    /**
+     * Reads up to and including a newline: {@code readuntil(b"\n")}. Suspends, and fails, as
+     * {@link #readuntil(byte[]...)}.
+     */
     public byte[] readuntil() throws IOException {
         return readuntil(NEWLINE);
     }

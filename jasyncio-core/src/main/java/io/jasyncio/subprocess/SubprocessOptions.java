@@ -58,17 +58,31 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path cw
         env = env == null ? null : Map.copyOf(env);
     }
 
-    /** These options with {@code stdin} replaced. */
+    /**
+     * These options with {@code stdin} replaced.
+     *
+     * @throws NullPointerException if {@code stdin} is null
+     * @throws IllegalArgumentException if {@code stdin} is {@link Stdio#STDOUT}
+     */
     public SubprocessOptions withStdin(Stdio stdin) {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
     }
 
-    /** These options with {@code stdout} replaced. */
+    /**
+     * These options with {@code stdout} replaced.
+     *
+     * @throws NullPointerException if {@code stdout} is null
+     * @throws IllegalArgumentException if {@code stdout} is {@link Stdio#STDOUT}
+     */
     public SubprocessOptions withStdout(Stdio stdout) {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
     }
 
-    /** These options with {@code stderr} replaced. */
+    /**
+     * These options with {@code stderr} replaced ({@link Stdio#STDOUT}: to wherever stdout goes).
+     *
+     * @throws NullPointerException if {@code stderr} is null
+     */
     public SubprocessOptions withStderr(Stdio stderr) {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
     }
@@ -78,12 +92,21 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path cw
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
     }
 
-    /** These options with the child's environment replaced (null: inherit this process's). */
+    /**
+     * These options with the child's environment replaced (null: inherit this process's); the map
+     * is copied.
+     *
+     * @throws NullPointerException if {@code env} holds a null name or value
+     */
     public SubprocessOptions withEnv(Map<String, String> env) {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
     }
 
-    /** These options with the readers' limit replaced. */
+    /**
+     * These options with the readers' limit replaced.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
     public SubprocessOptions withLimit(int limit) {
         return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
     }
