@@ -83,11 +83,12 @@ class TlsOpensslTest {
         private final Process process;
         private final OutputStream stdin;
         private final List<String> lines = new ArrayList<>();
+        private final Thread collector;
 
         private Peer(List<String> command) throws IOException {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
             stdin = process.getOutputStream();
-            Thread.ofPlatform().daemon().name("openssl-output").start(this::collect);
+            collector = Thread.ofPlatform().daemon().name("openssl-output").start(this::collect);
         }
 
         static Peer start(String... args) throws IOException {
@@ -158,8 +159,11 @@ class TlsOpensslTest {
             }
         }
 
+        /** Waits for the process to exit and for its last lines to be collected; returns its status. */
         int awaitExit() throws InterruptedException {
             assertTrue(process.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS), "openssl did not exit:\n" + output());
+            // The exit can be seen before the collector has read the last lines from the pipe.
+            collector.join(WAIT_MILLIS);
             return process.exitValue();
         }
 
