@@ -953,12 +953,11 @@ public class EventLoop implements AutoCloseable {
      * @throws java.net.UnknownHostException if a host does not resolve
      * @throws IllegalArgumentException if {@code port} is out of range, or {@code reusePort} is
      *     asked for where the platform lacks it
-     * @throws CancelledError if the task is cancelled while a host is resolved (nothing stays
-     *     open), or during the loop iteration after the server started serving: the server then
-     *     goes on serving, unreachable, until the loop closes, as in asyncio
+     * @throws CancelledError if the task is cancelled while a host is resolved, or during the loop
+     *     iteration after the server started serving; the server is then closed (asyncio leaves
+     *     it serving, unreachable)
      * @throws IllegalStateException if called outside a task of this loop when a host name must
-     *     be resolved, or when {@code startServing} makes it yield; in the latter case the server
-     *     has started serving and is left so, as after a cancellation
+     *     be resolved, or when {@code startServing} would make it yield; nothing is bound then
      */
     public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, List<String> hosts, int port,
             ServerOptions options) throws IOException {
@@ -995,10 +994,10 @@ public class EventLoop implements AutoCloseable {
      * @throws java.net.BindException if the address is in use
      * @throws IllegalArgumentException if {@code options} sets family, reuseAddress, reusePort or
      *     keepAlive, which do not apply to Unix sockets
-     * @throws CancelledError if the task is cancelled during that loop iteration: the server then
-     *     goes on serving, unreachable, until the loop closes, as in asyncio
+     * @throws CancelledError if the task is cancelled during that loop iteration; the server is
+     *     then closed (asyncio leaves it serving, unreachable)
      * @throws IllegalStateException if called outside a task of this loop with {@code startServing};
-     *     the server has then started serving and is left so, as after a cancellation
+     *     nothing is bound then
      */
     public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options)
             throws IOException {

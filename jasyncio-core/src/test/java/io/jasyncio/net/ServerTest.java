@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.freePort;
 import static io.jasyncio.net.NetTesting.patternBytes;
 import static io.jasyncio.net.NetTesting.port;
 import static io.jasyncio.net.NetTesting.run;
@@ -162,6 +163,54 @@ class ServerTest {
             server.close();
             server.closeClients();
             server.waitClosed();
+            return null;
+        });
+    }
+
+    @Test
+    void aServingServerCreatedOutsideATaskIsRefusedBeforeItBinds() throws IOException {
+        int port = freePort();
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Future<Throwable> refused = loop.createFuture();
+            Future<Server> notServing = loop.createFuture();
+            loop.callSoon(() -> {
+                refused.setResult(assertThrows(IllegalStateException.class,
+                        () -> loop.createServer(RecordingProtocol::new, "127.0.0.1", port)));
+                try {
+                    notServing.setResult(loop.createServer(RecordingProtocol::new, "127.0.0.1", port,
+                            ServerOptions.DEFAULT.withStartServing(false)));
+                } catch (IOException e) {
+                    notServing.setException(e);
+                }
+            });
+            assertTrue(refused.await().getMessage().contains("inside a task"), refused.await().getMessage());
+            // The refused call bound nothing: the same port was free for the next server.
+            Server server = notServing.await();
+            assertEquals(port, port(server));
+            assertFalse(server.isServing());
+            server.close();
+            server.waitClosed();
+            return null;
+        });
+    }
+
+    @Test
+    void aServerWhoseCreatorIsCancelledWhileItStartsServingIsClosed() throws IOException {
+        int port = freePort();
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Task<Server> creating = Asyncio.createTask(() -> loop.createServer(RecordingProtocol::new, "127.0.0.1", port));
+            // The creator binds and starts serving in its first step, then yields one iteration:
+            // this task runs in that iteration and cancels it there.
+            Asyncio.sleep(0);
+            creating.cancel();
+            assertThrows(CancelledError.class, creating::await);
+            // Nothing listens any more: the same port binds again.
+            Server again = loop.createServer(RecordingProtocol::new, "127.0.0.1", port);
+            assertEquals(port, port(again));
+            again.close();
+            again.waitClosed();
             return null;
         });
     }

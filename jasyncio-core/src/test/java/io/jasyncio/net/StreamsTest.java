@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.freePort;
 import static io.jasyncio.net.NetTesting.openDescriptors;
 import static io.jasyncio.net.NetTesting.pattern;
 import static io.jasyncio.net.NetTesting.patternBytes;
@@ -15,7 +16,6 @@ import io.jasyncio.Task;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
@@ -42,12 +42,6 @@ class StreamsTest {
     private static Server serverHandingOver(Future<StreamConnection> accepted) throws IOException {
         return Asyncio.startServer((reader, writer) -> accepted.setResult(new StreamConnection(reader, writer)),
                 "127.0.0.1", 0);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Test

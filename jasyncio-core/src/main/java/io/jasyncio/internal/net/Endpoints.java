@@ -1,6 +1,7 @@
 package io.jasyncio.internal.net;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
 import io.jasyncio.AsyncCallable;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -231,6 +232,7 @@ public final class Endpoints {
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(options, "options");
         Resolver.checkPort(port);
+        checkCanStartServing(options);
         List<ServerSocketChannel> sockets = new ArrayList<>();
         boolean completed = false;
         try {
@@ -310,6 +312,7 @@ public final class Endpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(sock, "sock");
         Objects.requireNonNull(options, "options");
+        checkCanStartServing(options);
         listenOn(sock, options);
         return serve(loop, new SocketServer(loop, List.of(sock), protocolFactory, options.backlog(), options.keepAlive()),
                 options);
@@ -329,6 +332,7 @@ public final class Endpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(path, "path");
         checkUnixOptions(options);
+        checkCanStartServing(options);
         removeStaleSocketFile(path);
         ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -352,6 +356,7 @@ public final class Endpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(sock, "sock");
         checkUnixOptions(options);
+        checkCanStartServing(options);
         if (!(sock.getLocalAddress() instanceof UnixDomainSocketAddress)) {
             throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
         }
@@ -397,11 +402,28 @@ public final class Endpoints {
         }
     }
 
-    private static Server serve(EventLoop loop, SocketServer server, ServerOptions options) {
+    /**
+     * A server that starts serving skips one loop iteration before it is returned, which only a
+     * task can do: refuse before any socket is bound, or the listening server would be lost.
+     */
+    private static void checkCanStartServing(ServerOptions options) {
+        if (options.startServing() && Asyncio.currentTask() == null) {
+            throw new IllegalStateException(
+                    "a server that starts serving must be created inside a task (or with startServing false): no task is running");
+        }
+    }
+
+        private static Server serve(EventLoop loop, SocketServer server, ServerOptions options) {
         if (options.startServing()) {
             server.beginServing();
-            // Skip one loop iteration so that the sockets are watched when this returns.
-            Asyncio.sleep(0);
+            try {
+                // Skip one loop iteration so that the sockets are watched when this returns.
+                Asyncio.sleep(0);
+            } catch (CancelledError e) {
+                // The caller never receives the server: close it rather than leave it serving.
+                server.close();
+                throw e;
+            }
         }
         return server;
     }
