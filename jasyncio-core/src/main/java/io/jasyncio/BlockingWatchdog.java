@@ -107,7 +107,7 @@ final class BlockingWatchdog {
     }
 
     private static void report(Step s, long now) {
-        Thread sampled = s.entry instanceof Task<?> t && t.stepThread() != null ? t.stepThread() : s.loopThread;
+        Thread sampled = s.entry instanceof Task<?>.Step t && t.task().stepThread() != null ? t.task().stepThread() : s.loopThread;
         StackTraceElement[] frames = sampled.getStackTrace();
         StringBuilder msg = new StringBuilder(256 + 64 * frames.length)
                 .append(s.entry).append(" has been blocking the event loop for ")

@@ -363,7 +363,7 @@ public class Future<T> {
     }
 
     /** A user callback waiting for a future; scheduled on the ready queue as is. */
-    private static final class DoneCallback<T> implements Ready {
+    private static final class DoneCallback<T> extends Ready {
         private final Future<T> future;
         final Consumer<? super Future<T>> fn;
         private final Context context;
@@ -375,7 +375,7 @@ public class Future<T> {
         }
 
         @Override
-        public void runReady() {
+        void runReady() {
             EventLoop loop = future.loop;
             Context previous = loop.swapContext(context);
             try {

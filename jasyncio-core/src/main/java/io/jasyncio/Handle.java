@@ -5,7 +5,7 @@ package io.jasyncio;
  * The callback runs once on the loop thread in the {@link Context} it was scheduled from, unless
  * {@link #cancel()} is called first. An exception it throws goes to the loop's exception handler.
  */
-public class Handle implements Ready {
+public class Handle extends Ready {
     final EventLoop loop;
     private Runnable callback;
     private final Context context;
@@ -43,11 +43,10 @@ public class Handle implements Ready {
 
     /**
      * Runs the callback now, in its context, unless the handle was cancelled; an exception goes to
-     * the loop's exception handler. The loop calls it when the handle is due. Not for application
-     * code: it is public only because the loop's internal ready-queue interface requires it.
+     * the loop's exception handler. The loop calls it when the handle is due.
      */
     @Override
-    public void runReady() {
+    void runReady() {
         if (cancelled) {
             return;
         }

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #cancel(boolean)} from any thread cancels the future on its loop, as asyncio's
  * {@code _chain_future} links a {@code concurrent.futures.Future} to a loop future.
  */
-final class LoopCompletableFuture<T> extends CompletableFuture<T> implements Ready {
+final class LoopCompletableFuture<T> extends CompletableFuture<T> {
     private static final VarHandle CANCEL_SENT;
 
     static {
@@ -25,6 +25,13 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> implements Rea
     private final EventLoop loop;
     /** The mirrored future; null until {@link #attach} (a submitted coroutine's task does not exist yet). */
     private volatile Future<T> source;
+    /** Copies the source's outcome when the source completes. */
+    private final Ready mirror = new Ready() {
+        @Override
+        void runReady() {
+            copySource();
+        }
+    };
     /** Set once the source's cancellation is scheduled, by whichever of cancel() and attach() sees both sides. */
     @SuppressWarnings("unused")
     private volatile boolean cancelSent;
@@ -40,9 +47,9 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> implements Rea
     void attach(Future<T> f) {
         source = f;
         if (f.done()) {
-            runReady();
+            copySource();
         } else {
-            f.addWaiter(this);
+            f.addWaiter(mirror);
         }
         if (isCancelled()) {
             // Through the inbox, as asyncio's call_soon_threadsafe: a submitted task takes its first step first.
@@ -83,8 +90,7 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> implements Rea
     }
 
     /** Copies the source's outcome; on the loop thread once the source is done. */
-    @Override
-    public void runReady() {
+    private void copySource() {
         Future<T> f = source;
         if (f.cancelled()) {
             super.cancel(false);

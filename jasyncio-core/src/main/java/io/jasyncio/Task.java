@@ -24,9 +24,11 @@ import java.util.Objects;
  *
  * @param <T> the result type
  */
-public class Task<T> extends Future<T> implements Ready {
+public class Task<T> extends Future<T> {
     private final AsyncCallable<T> coro;
     private final Coroutine coroutine;
+    /** The task's entry in the ready queue and the body of its coroutine. */
+    private final Step step = new Step();
     final Context context;
     /**
      * The context current when the task last suspended, entered again when it resumes: its own,
@@ -56,13 +58,13 @@ public class Task<T> extends Future<T> implements Ready {
         this.name = options.name();
         this.context = options.context() != null ? options.context() : loop.currentContext().copy();
         this.suspendedContext = context;
-        this.coroutine = loop.backend.create(this::body);
+        this.coroutine = loop.backend.create(step);
         this.sourceTraceback = loop.debug ? Thread.currentThread().getStackTrace() : null;
         this.registryEntry = loop.tasks.register(this, sourceTraceback);
         if (Boolean.TRUE.equals(options.eagerStart()) && loop.isRunning()) {
             loop.runTaskStep(this);
         } else {
-            loop.scheduleReady(this);
+            loop.scheduleReady(step);
         }
     }
 
@@ -185,13 +187,29 @@ public class Task<T> extends Future<T> implements Ready {
     }
 
     /**
-     * Runs the task's next step; the loop calls it when the task is ready. Not for application
-     * code: it is public only because the loop's internal ready-queue interface requires it, and
-     * calling it out of turn resumes the task without what it waits for.
+     * The task as its loop sees it: an entry of the ready queue that runs the task's next step, and
+     * the body its coroutine runs. Kept out of the public type so that no application code can
+     * resume a task out of turn; one object serves both roles, so a task costs no extra allocation.
      */
-    @Override
-    public void runReady() {
-        loop.runTaskStep(this);
+    final class Step extends Ready implements Runnable {
+        Task<T> task() {
+            return Task.this;
+        }
+
+        @Override
+        void runReady() {
+            loop.runTaskStep(Task.this);
+        }
+
+        @Override
+        public void run() {
+            body();
+        }
+
+        @Override
+        public String toString() {
+            return Task.this.toString();
+        }
     }
 
     /** Resumes the coroutine; called by the loop with this task made current. */
@@ -240,7 +258,7 @@ public class Task<T> extends Future<T> implements Ready {
         if (f == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
         }
-        f.addWaiter(this);
+        f.addWaiter(step);
         futWaiter = f;
         if (mustCancel && f.cancel(cancelMessage)) {
             mustCancel = false;
@@ -249,7 +267,7 @@ public class Task<T> extends Future<T> implements Ready {
             coroutine.suspend();
         } catch (RuntimeException | Error e) {
             // The JVM could not suspend: undo the registration so nothing resumes a running task.
-            f.removeWaiter(this);
+            f.removeWaiter(step);
             futWaiter = null;
             throw e;
         }
@@ -259,11 +277,11 @@ public class Task<T> extends Future<T> implements Ready {
 
     /** Suspends this (the running) task for one loop iteration: {@code sleep(0)}. */
     void yieldOnce() {
-        loop.scheduleReady(this);
+        loop.scheduleReady(step);
         try {
             coroutine.suspend();
         } catch (RuntimeException | Error e) {
-            loop.unscheduleReady(this);
+            loop.unscheduleReady(step);
             throw e;
         }
         deliverPendingCancel();
