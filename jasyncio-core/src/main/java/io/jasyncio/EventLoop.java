@@ -1360,7 +1360,7 @@ public class EventLoop implements AutoCloseable {
      *     context, or a client checking host names has no server host name
      * @throws CancelledError if the task is cancelled; the transport is closed
      */
-    public io.jasyncio.net.Transport startTls(io.jasyncio.net.Transport transport, BaseProtocol protocol,
+    public io.jasyncio.net.TlsTransport startTls(io.jasyncio.net.Transport transport, BaseProtocol protocol,
             io.jasyncio.net.TlsOptions ssl, boolean serverSide) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.startTls(this, transport, protocol, ssl, serverSide);
     }

@@ -14,6 +14,7 @@ import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamReaderProtocol;
 import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.TlsOptions;
+import io.jasyncio.net.TlsTransport;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -283,7 +284,7 @@ public final class TlsEndpoints {
      * {@code protocol} and waits for the handshake. The protocol's {@code connectionMade} is not
      * called again.
      */
-    public static Transport startTls(EventLoop loop, Transport transport, BaseProtocol protocol, TlsOptions ssl,
+    public static TlsTransport startTls(EventLoop loop, Transport transport, BaseProtocol protocol, TlsOptions ssl,
             boolean serverSide) throws IOException {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(protocol, "protocol");
