@@ -862,9 +862,11 @@ public class EventLoop implements AutoCloseable {
     /**
      * Wraps the connected socket {@code sock} (TCP or Unix) in a transport and a protocol:
      * asyncio's {@code create_connection(sock=...)}. The transport owns the socket from then on.
-     * Suspends until {@code connectionMade} has run.
+     * Suspends until {@code connectionMade} has run; if the task is cancelled meanwhile, the
+     * transport (and so the socket) is closed.
      *
-     * @throws IllegalArgumentException if {@code sock} is not connected
+     * @throws IllegalArgumentException if {@code sock} is not connected (or is closed); the
+     *     caller keeps the socket
      */
     public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
             SocketChannel sock) throws IOException {
@@ -890,6 +892,19 @@ public class EventLoop implements AutoCloseable {
     public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path)
             throws IOException {
         return Endpoints.createUnixConnection(this, protocolFactory, path);
+    }
+
+    /**
+     * Wraps the connected Unix-domain socket {@code sock} in a transport and a protocol: asyncio's
+     * {@code create_unix_connection(sock=...)}. As {@link #createConnection(Supplier, SocketChannel)},
+     * which also takes Unix sockets.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not connected, or not a Unix-domain
+     *     socket; the caller keeps the socket
+     */
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock) throws IOException {
+        return Endpoints.createUnixConnection(this, protocolFactory, sock);
     }
 
     /**
@@ -1275,7 +1290,8 @@ public class EventLoop implements AutoCloseable {
      * {@code create_connection(sock=..., ssl=..., server_hostname=...)}. Suspends through the
      * handshake.
      *
-     * @throws IllegalArgumentException if {@code ssl} names no server host name
+     * @throws IllegalArgumentException if {@code ssl} names no server host name, or {@code sock}
+     *     is not connected (the caller keeps it)
      */
     public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
             SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
@@ -1302,6 +1318,19 @@ public class EventLoop implements AutoCloseable {
     public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.createUnixConnection(this, protocolFactory, path, ssl);
+    }
+
+    /**
+     * TLS client over the connected Unix-domain socket {@code sock}: asyncio's
+     * {@code create_unix_connection(sock=..., ssl=..., server_hostname=...)}. Suspends through the
+     * handshake.
+     *
+     * @throws IllegalArgumentException if {@code ssl} names no server host name, or {@code sock}
+     *     is not a connected Unix-domain socket (the caller keeps it)
+     */
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createUnixConnection(this, protocolFactory, sock, ssl);
     }
 
     /** As {@link #createServer(Supplier, List, int, ServerOptions, io.jasyncio.net.TlsOptions)} for one host with default options. */
@@ -1342,6 +1371,12 @@ public class EventLoop implements AutoCloseable {
     public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.createUnixServer(this, protocolFactory, path, options, ssl);
+    }
+
+    /** A TLS server on an existing Unix-domain server socket: asyncio's {@code create_unix_server(sock=..., ssl=...)}. */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createUnixServer(this, protocolFactory, sock, options, ssl);
     }
 
     /**
