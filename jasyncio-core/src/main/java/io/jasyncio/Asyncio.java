@@ -1403,4 +1403,151 @@ public final class Asyncio {
             ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.startUnixServer(clientConnected, path, limit, options, ssl);
     }
+
+    // ---------------------------------------------------------------- streams over existing sockets
+    // asyncio's open_connection(sock=...), start_server(sock=...) and their Unix variants: overloads
+    // taking the socket where the others take the host and port (or the path).
+
+    /**
+     * Opens a stream connection over the connected socket {@code sock}, TCP or Unix: asyncio's
+     * {@code open_connection(sock=sock)}. The connection owns the socket from then on (closing the
+     * writer closes it). Suspends the current task until the transport is ready; the reader has
+     * the default limit (64 KiB).
+     *
+     * @throws IllegalArgumentException if {@code sock} is not connected (or is closed); the caller
+     *     keeps the socket
+     * @throws CancelledError if the task is cancelled; the socket is closed
+     * @throws IllegalStateException if called outside a task
+     */
+    public static StreamConnection openConnection(java.nio.channels.SocketChannel sock) throws IOException {
+        return Streams.openConnection(sock, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /**
+     * As {@link #openConnection(java.nio.channels.SocketChannel)} with the reader's {@code limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive, or {@code sock} is not connected
+     */
+    public static StreamConnection openConnection(java.nio.channels.SocketChannel sock, int limit) throws IOException {
+        return Streams.openConnection(sock, limit);
+    }
+
+    /**
+     * As {@link #openConnection(java.nio.channels.SocketChannel, int)}, over TLS: asyncio's
+     * {@code open_connection(sock=sock, ssl=..., server_hostname=...)}. Suspends through the
+     * handshake. There is no host to check the certificate against, so {@code ssl} names it
+     * ({@code withServerHostname}) or turns the check off.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails
+     * @throws IllegalArgumentException if {@code ssl} names no server host name, {@code limit} is
+     *     not positive, or {@code sock} is not connected
+     * @throws CancelledError if the task is cancelled; the connection is aborted
+     */
+    public static StreamConnection openConnection(java.nio.channels.SocketChannel sock, int limit,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.openConnection(sock, limit, ssl);
+    }
+
+    /**
+     * Opens a stream connection over the connected Unix-domain socket {@code sock}: asyncio's
+     * {@code open_unix_connection(sock=sock)}. As {@link #openConnection(java.nio.channels.SocketChannel)}
+     * for a Unix socket only.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not connected or not a Unix-domain socket;
+     *     the caller keeps the socket
+     */
+    public static StreamConnection openUnixConnection(java.nio.channels.SocketChannel sock) throws IOException {
+        return Streams.openUnixConnection(sock, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** As {@link #openUnixConnection(java.nio.channels.SocketChannel)} with the reader's {@code limit}. */
+    public static StreamConnection openUnixConnection(java.nio.channels.SocketChannel sock, int limit)
+            throws IOException {
+        return Streams.openUnixConnection(sock, limit);
+    }
+
+    /**
+     * As {@link #openUnixConnection(java.nio.channels.SocketChannel, int)}, over TLS: asyncio's
+     * {@code open_unix_connection(sock=sock, ssl=..., server_hostname=...)}; see
+     * {@link #openConnection(java.nio.channels.SocketChannel, int, io.jasyncio.net.TlsOptions)}.
+     */
+    public static StreamConnection openUnixConnection(java.nio.channels.SocketChannel sock, int limit,
+            io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.openUnixConnection(sock, limit, ssl);
+    }
+
+    /**
+     * Starts a stream server on the existing server socket {@code sock}: asyncio's
+     * {@code start_server(client_connected_cb, sock=sock)}. The server owns the socket from then
+     * on; a socket that is not bound yet is bound to a free port. Runs {@code clientConnected} as a
+     * new task for each client, as {@link #startServer(ClientConnectedCallback, String, int)}, and
+     * suspends the task for one loop iteration so the server accepts when this returns.
+     *
+     * @throws IllegalStateException if called outside a task
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, java.nio.channels.ServerSocketChannel sock)
+            throws IOException {
+        return Streams.startServer(clientConnected, sock, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #startServer(ClientConnectedCallback, java.nio.channels.ServerSocketChannel)} with the
+     * readers' {@code limit} and server options ({@code backlog} for an unbound socket,
+     * {@code keepAlive}, {@code startServing}).
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, java.nio.channels.ServerSocketChannel sock,
+            int limit, ServerOptions options) throws IOException {
+        return Streams.startServer(clientConnected, sock, limit, options);
+    }
+
+    /**
+     * As {@link #startServer(ClientConnectedCallback, java.nio.channels.ServerSocketChannel, int, ServerOptions)},
+     * over TLS: asyncio's {@code start_server(client_connected_cb, sock=sock, ssl=...)}. Each
+     * client's callback starts once its handshake succeeded.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context
+     */
+    public static Server startServer(ClientConnectedCallback clientConnected, java.nio.channels.ServerSocketChannel sock,
+            int limit, ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startServer(clientConnected, sock, limit, options, ssl);
+    }
+
+    /**
+     * Starts a stream server on the existing Unix-domain server socket {@code sock}: asyncio's
+     * {@code start_unix_server(client_connected_cb, sock=sock)}. As
+     * {@link #startServer(ClientConnectedCallback, java.nio.channels.ServerSocketChannel)}; closing
+     * the server removes the socket's file, as for {@link #startUnixServer(ClientConnectedCallback, Path)}.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not a bound Unix-domain socket
+     */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected,
+            java.nio.channels.ServerSocketChannel sock) throws IOException {
+        return Streams.startUnixServer(clientConnected, sock, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #startUnixServer(ClientConnectedCallback, java.nio.channels.ServerSocketChannel)} with
+     * the readers' {@code limit} and server options.
+     *
+     * @throws IllegalArgumentException also if {@code options} sets family, reuseAddress, reusePort
+     *     or keepAlive, which do not apply to Unix sockets
+     */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected,
+            java.nio.channels.ServerSocketChannel sock, int limit, ServerOptions options) throws IOException {
+        return Streams.startUnixServer(clientConnected, sock, limit, options);
+    }
+
+    /**
+     * As {@link #startUnixServer(ClientConnectedCallback, java.nio.channels.ServerSocketChannel, int, ServerOptions)},
+     * over TLS: asyncio's {@code start_unix_server(client_connected_cb, sock=sock, ssl=...)}.
+     *
+     * @throws IllegalArgumentException if {@code ssl} has no context
+     */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected,
+            java.nio.channels.ServerSocketChannel sock, int limit, ServerOptions options, io.jasyncio.net.TlsOptions ssl)
+            throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.startUnixServer(clientConnected, sock, limit, options, ssl);
+    }
 }

@@ -890,7 +890,8 @@ public class EventLoop implements AutoCloseable {
      * asyncio's {@code create_connection(sock=...)}. The transport owns the socket from then on.
      * Suspends the current task until {@code connectionMade} has run.
      *
-     * @throws IllegalArgumentException if {@code sock} is not connected
+     * @throws IllegalArgumentException if {@code sock} is not connected (or is closed); the
+     *     caller keeps the socket
      * @throws CancelledError if the task is cancelled while waiting; the transport, and with it
      *     {@code sock}, is closed (so is {@code sock} if the protocol factory fails)
      * @throws IllegalStateException if called outside a task of this loop
@@ -920,6 +921,19 @@ public class EventLoop implements AutoCloseable {
     public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path)
             throws IOException {
         return Endpoints.createUnixConnection(this, protocolFactory, path);
+    }
+
+    /**
+     * Wraps the connected Unix-domain socket {@code sock} in a transport and a protocol: asyncio's
+     * {@code create_unix_connection(sock=...)}. As {@link #createConnection(Supplier, SocketChannel)},
+     * which also takes Unix sockets.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not connected, or not a Unix-domain
+     *     socket; the caller keeps the socket
+     */
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock) throws IOException {
+        return Endpoints.createUnixConnection(this, protocolFactory, sock);
     }
 
     /**
@@ -1343,7 +1357,8 @@ public class EventLoop implements AutoCloseable {
      * the handshake; fails as {@link #createConnection(Supplier, String, int, io.jasyncio.net.TlsOptions)}
      * does once connected.
      *
-     * @throws IllegalArgumentException if {@code ssl} names no server host name
+     * @throws IllegalArgumentException if {@code ssl} names no server host name, or {@code sock}
+     *     is not connected (the caller keeps it)
      * @throws CancelledError if the task is cancelled; the connection (and {@code sock}) is closed
      */
     public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
@@ -1378,6 +1393,19 @@ public class EventLoop implements AutoCloseable {
     public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory, Path path,
             io.jasyncio.net.TlsOptions ssl) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.createUnixConnection(this, protocolFactory, path, ssl);
+    }
+
+    /**
+     * TLS client over the connected Unix-domain socket {@code sock}: asyncio's
+     * {@code create_unix_connection(sock=..., ssl=..., server_hostname=...)}. Suspends through the
+     * handshake.
+     *
+     * @throws IllegalArgumentException if {@code ssl} names no server host name, or {@code sock}
+     *     is not a connected Unix-domain socket (the caller keeps it)
+     */
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createUnixConnection(this, protocolFactory, sock, ssl);
     }
 
     /** As {@link #createServer(Supplier, List, int, ServerOptions, io.jasyncio.net.TlsOptions)} for one host with default options. */
@@ -1429,6 +1457,12 @@ public class EventLoop implements AutoCloseable {
         return io.jasyncio.internal.net.TlsEndpoints.createUnixServer(this, protocolFactory, path, options, ssl);
     }
 
+    /** A TLS server on an existing Unix-domain server socket: asyncio's {@code create_unix_server(sock=..., ssl=...)}. */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options, io.jasyncio.net.TlsOptions ssl) throws IOException {
+        return io.jasyncio.internal.net.TlsEndpoints.createUnixServer(this, protocolFactory, sock, options, ssl);
+    }
+
     /**
      * Upgrades a live connection to TLS (STARTTLS): asyncio's {@code loop.start_tls}. From now on
      * {@code transport} carries TLS records for a new transport, returned once the handshake
@@ -1445,7 +1479,7 @@ public class EventLoop implements AutoCloseable {
      *     context, or a client checking host names has no server host name
      * @throws CancelledError if the task is cancelled; the transport is closed
      */
-    public io.jasyncio.net.Transport startTls(io.jasyncio.net.Transport transport, BaseProtocol protocol,
+    public io.jasyncio.net.TlsTransport startTls(io.jasyncio.net.Transport transport, BaseProtocol protocol,
             io.jasyncio.net.TlsOptions ssl, boolean serverSide) throws IOException {
         return io.jasyncio.internal.net.TlsEndpoints.startTls(this, transport, protocol, ssl, serverSide);
     }

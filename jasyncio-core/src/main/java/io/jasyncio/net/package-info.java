@@ -12,7 +12,8 @@
  *
  * <p>Any of these runs over TLS when given a {@link io.jasyncio.net.TlsOptions}, and
  * {@link io.jasyncio.EventLoop#startTls EventLoop.startTls} or
- * {@link io.jasyncio.net.StreamWriter#startTls StreamWriter.startTls} upgrade a live connection.
+ * {@link io.jasyncio.net.StreamWriter#startTls StreamWriter.startTls} upgrade a live connection;
+ * the transport is then a {@link io.jasyncio.net.TlsTransport}, which adds read flow control.
  *
  * <p>Everything here is confined to the loop's thread, like the rest of jasyncio: call transports,
  * streams and servers from tasks and callbacks of their loop only.

@@ -665,7 +665,7 @@ class TlsStreamsTest {
                             TlsTesting.serverOptions().withServerHostname("example.org")));
             assertTrue(serverName.getMessage().contains("example.org"), serverName.getMessage());
             IllegalArgumentException noHost = assertThrows(IllegalArgumentException.class,
-                    () -> Asyncio.openConnection(null, 443, TlsOptions.DEFAULT));
+                    () -> Asyncio.openConnection((String) null, 443, TlsOptions.DEFAULT));
             assertEquals("You must set serverHostname when using ssl without a host", noHost.getMessage());
             IllegalArgumentException emptyName = assertThrows(IllegalArgumentException.class,
                     () -> Asyncio.openConnection("127.0.0.1", 443, TlsOptions.DEFAULT.withServerHostname("")));

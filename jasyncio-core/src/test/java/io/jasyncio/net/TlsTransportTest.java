@@ -422,4 +422,105 @@ class TlsTransportTest {
         });
         assertEquals("kept", got);
     }
+
+    @Test
+    void readBufferLimitsDefaultToAsynciosAndMissingMarksFollowFromTheGivenOne() {
+        run(() -> {
+            Server server = Asyncio.startServer((reader, writer) -> writer.close(), "127.0.0.1", 0,
+                    TlsTesting.serverOptions());
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server), TlsTesting.clientOptions());
+            TlsTransport t = (TlsTransport) c.writer().transport();
+            assertEquals(new ReadBufferLimits(64 * 1024, 256 * 1024), t.getReadBufferLimits(), "asyncio's TLS defaults");
+            t.setReadBufferLimits(100_000, null);
+            assertEquals(new ReadBufferLimits(25_000, 100_000), t.getReadBufferLimits(), "low: a quarter of high");
+            t.setReadBufferLimits(null, 1000);
+            assertEquals(new ReadBufferLimits(1000, 4000), t.getReadBufferLimits(), "high: four times low");
+            t.setReadBufferLimits(0, null);
+            assertEquals(new ReadBufferLimits(0, 0), t.getReadBufferLimits(), "a high of zero forces low to zero");
+            t.setReadBufferLimits(null, null);
+            assertEquals(new ReadBufferLimits(64 * 1024, 256 * 1024), t.getReadBufferLimits(), "back to the defaults");
+            c.reader().read();
+            c.writer().close();
+            c.writer().waitClosed();
+            assertEquals(0, t.getReadBufferSize(), "nothing is held once the connection is lost");
+            server.close();
+            return null;
+        });
+    }
+
+    @Test
+    void badReadBufferLimitsAreRejectedNamingBothValuesAndChangeNothing() {
+        run(() -> {
+            Server server = Asyncio.startServer((reader, writer) -> writer.close(), "127.0.0.1", 0,
+                    TlsTesting.serverOptions());
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server), TlsTesting.clientOptions());
+            TlsTransport t = (TlsTransport) c.writer().transport();
+            t.setReadBufferLimits(8192, 1024);
+            IllegalArgumentException lowAboveHigh = assertThrows(IllegalArgumentException.class,
+                    () -> t.setReadBufferLimits(1, 2));
+            assertEquals("high (1) must be >= low (2) must be >= 0", lowAboveHigh.getMessage());
+            IllegalArgumentException negativeLow = assertThrows(IllegalArgumentException.class,
+                    () -> t.setReadBufferLimits(null, -1));
+            assertEquals("high (-4) must be >= low (-1) must be >= 0", negativeLow.getMessage());
+            IllegalArgumentException negativeHigh = assertThrows(IllegalArgumentException.class,
+                    () -> t.setReadBufferLimits(-1, null));
+            assertEquals("high (-1) must be >= low (-1) must be >= 0", negativeHigh.getMessage(),
+                    "low is high // 4, rounded down as in Python");
+            assertEquals(new ReadBufferLimits(1024, 8192), t.getReadBufferLimits());
+            c.writer().close();
+            server.close();
+            return null;
+        });
+    }
+
+    @Test
+    void tlsTransportsHaveReadBufferLimitsAndSocketTransportsDoNot() {
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Server server = Asyncio.startServer((reader, writer) -> {
+                writer.write(b("go"));
+                writer.startTls(TlsTesting.serverOptions());
+                writer.write(reader.readexactly(5));
+                writer.close();
+            }, "127.0.0.1", 0);
+            RecordingProtocol p = new RecordingProtocol();
+            Connection<RecordingProtocol> c = loop.createConnection(() -> p, "127.0.0.1", port(server));
+            assertFalse(c.transport() instanceof TlsTransport, "asyncio's socket transport has no read-buffer limits");
+            p.awaitBytes(2);
+            TlsTransport tls = loop.startTls(c.transport(), p, TlsTesting.clientOptions(), false);
+            assertEquals(new ReadBufferLimits(64 * 1024, 256 * 1024), tls.getReadBufferLimits());
+            tls.write(b("hello"));
+            assertEquals("gohello", s(p.awaitBytes(7)));
+            assertNull(p.lost.await());
+            server.close();
+            return null;
+        });
+    }
+
+    @Test
+    void aStreamOverTlsWithAReadHighWaterMarkOfZeroStillGetsEveryByte() {
+        int total = 512 * 1024;
+        byte[] sent = patternBytes(0, total);
+        byte[] received = run(() -> {
+            Server server = Asyncio.startServer((reader, writer) -> {
+                writer.write(sent);
+                writer.close();
+            }, "127.0.0.1", 0, TlsTesting.serverOptions());
+            // A small reader limit makes the stream pause its transport over and over; each time
+            // the TLS layer stops reading the socket as soon as anything waits.
+            StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server), 1024, ConnectOptions.DEFAULT,
+                    TlsTesting.clientOptions());
+            ((TlsTransport) c.writer().transport()).setReadBufferLimits(0, null);
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] chunk;
+            while ((chunk = c.reader().read(1000)).length > 0) {
+                all.writeBytes(chunk);
+                Asyncio.sleep(0);
+            }
+            c.writer().close();
+            server.close();
+            return all.toByteArray();
+        });
+        assertArrayEquals(sent, received);
+    }
 }

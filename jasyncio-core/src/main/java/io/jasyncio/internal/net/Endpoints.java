@@ -173,11 +173,40 @@ public final class Endpoints {
     public static <P extends BaseProtocol> Connection<P> createConnection(EventLoop loop, Supplier<? extends P> protocolFactory,
             SocketChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
+        checkConnected(sock);
+        return connectionOver(loop, sock, protocolFactory);
+    }
+
+    /** asyncio's {@code create_unix_connection(sock=...)}: as {@code create_connection(sock=...)} for a Unix socket only. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(EventLoop loop,
+            Supplier<? extends P> protocolFactory, SocketChannel sock) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        checkUnixConnected(sock);
+        return connectionOver(loop, sock, protocolFactory);
+    }
+
+    /**
+     * Checks a socket given to be wrapped in a transport; the caller keeps it if it is refused.
+     *
+     * @throws IllegalArgumentException if {@code sock} is not connected (or is closed)
+     */
+    static void checkConnected(SocketChannel sock) {
         Objects.requireNonNull(sock, "sock");
         if (!sock.isConnected()) {
             throw new IllegalArgumentException("sock must be a connected socket: " + sock);
         }
-        return connectionOver(loop, sock, protocolFactory);
+    }
+
+    /**
+     * As {@link #checkConnected}, for a Unix-domain socket.
+     *
+     * @throws IllegalArgumentException also if {@code sock} is not a Unix-domain socket
+     */
+    static void checkUnixConnected(SocketChannel sock) throws IOException {
+        checkConnected(sock);
+        if (!(sock.getRemoteAddress() instanceof UnixDomainSocketAddress)) {
+            throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
+        }
     }
 
     /** asyncio's {@code create_unix_connection(protocol_factory, path)}. */

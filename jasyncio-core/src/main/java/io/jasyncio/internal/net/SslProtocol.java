@@ -8,6 +8,7 @@ import io.jasyncio.net.BaseProtocol;
 import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.BufferedProtocol;
 import io.jasyncio.net.Protocol;
+import io.jasyncio.net.ReadBufferLimits;
 import io.jasyncio.net.Transport;
 import io.jasyncio.net.WriteBufferLimits;
 import java.io.IOException;
@@ -48,9 +49,10 @@ import javax.net.ssl.SSLSession;
  */
 final class SslProtocol implements BufferedProtocol {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
-    /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_READ}: unread ciphertext that pauses the lower transport. */
+    /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_READ}: the default high-water mark for reads. */
     static final int READ_HIGH_WATER = 256 * 1024;
-    static final int READ_LOW_WATER = READ_HIGH_WATER / 4;
+    /** The least room a read into the stash gets, unless the read-buffer limit leaves less. */
+    private static final int STASH_READ_ROOM = 16 * 1024;
     /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_WRITE}: the default high-water mark for writes. */
     static final int WRITE_HIGH_WATER = 512 * 1024;
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
@@ -92,6 +94,8 @@ final class SslProtocol implements BufferedProtocol {
     private boolean appWritingPaused;
     private int writeHigh = WRITE_HIGH_WATER;
     private int writeLow = WRITE_HIGH_WATER / 4;
+    private int readHigh = READ_HIGH_WATER;
+    private int readLow = READ_HIGH_WATER / 4;
 
     /** Plaintext the application wrote that the engine cannot take yet (handshake in progress). */
     private ArrayDeque<ByteBuffer> backlog;
@@ -148,7 +152,11 @@ final class SslProtocol implements BufferedProtocol {
     /** How many received bytes wait undecrypted (a partial record, or data held while paused). */
     int bufferedCiphertext() {
         ByteBuffer s = stash;
-        return s == null || readTarget == s ? 0 : s.remaining();
+        if (s == null) {
+            return 0;
+        }
+        // Between getBuffer() and the read's completion the stash is in write mode, its bytes before the position.
+        return readTarget == s ? s.position() : s.remaining();
     }
 
     /**
@@ -220,14 +228,37 @@ final class SslProtocol implements BufferedProtocol {
             readTarget = shared.position(TlsBuffers.CARRY_ROOM);
             return shared;
         }
-        ByteBuffer s = stashForWriting(16 * 1024);
+        int room = holdingForApp() ? heldReadRoom() : Integer.MAX_VALUE;
+        ByteBuffer s = stashForWriting(STASH_READ_ROOM);
+        if (room < s.remaining()) {
+            s.limit(s.position() + room);
+        }
         readTarget = s;
         return s;
+    }
+
+    /**
+     * How much one read may bring while data is held for the application: up to the high-water
+     * mark, so that reading stops right at it, or one small read when the mark is reached already
+     * (a mark of zero, which the first byte passes).
+     */
+    private int heldReadRoom() {
+        long room = readHigh - getReadBufferSize();
+        return room > 0 ? (int) room : STASH_READ_ROOM;
     }
 
     /** Whether received data piles up unprocessed: the application paused reading while data flows. */
     private boolean holdingData() {
         return appReadingPaused && state == State.WRAPPED || stash != null && stash.remaining() > TlsBuffers.CARRY_ROOM;
+    }
+
+    /**
+     * Whether what arrives is kept for the application rather than processed: it paused reading
+     * while data flows (or the peer's end of file waits behind the data). Otherwise what stays
+     * buffered is at most the start of a record the engine needs the rest of, so reading must go on.
+     */
+    private boolean holdingForApp() {
+        return appReadingPaused && (state == State.WRAPPED || state == State.FLUSHING);
     }
 
     /** The stash in write mode with at least {@code room} bytes free after its pending bytes. */
@@ -746,17 +777,22 @@ final class SslProtocol implements BufferedProtocol {
         }
     }
 
-    /** Pauses the lower transport while too much ciphertext waits, resumes it when it drained. */
+    /**
+     * asyncio's {@code _control_ssl_reading}: pauses the lower transport when the data held for the
+     * application reaches the high-water mark, resumes it at the low-water mark or as soon as the
+     * application reads again (what then stays buffered is the start of a record that needs the rest).
+     */
     private void controlSslReading() {
         Transport t = lower;
         if (t == null) {
             return;
         }
-        int size = stash == null ? 0 : stash.remaining();
-        if (size >= READ_HIGH_WATER && !sslReadingPaused) {
+        long size = getReadBufferSize();
+        boolean holding = holdingForApp();
+        if (holding && size >= readHigh && size > 0 && !sslReadingPaused) {
             sslReadingPaused = true;
             t.pauseReading();
-        } else if (size <= READ_LOW_WATER && sslReadingPaused) {
+        } else if ((size <= readLow || !holding) && sslReadingPaused) {
             sslReadingPaused = false;
             t.resumeReading();
         }
@@ -784,6 +820,34 @@ final class SslProtocol implements BufferedProtocol {
             pump();
             controlSslReading();
         }
+    }
+
+    // ---------------------------------------------------------------- read flow control
+
+    /**
+     * asyncio's {@code get_read_buffer_size}: received bytes not yet delivered, ciphertext not yet
+     * decrypted (the stash, or the rest of the read being handled) and decrypted data kept.
+     */
+    long getReadBufferSize() {
+        long size = bufferedCiphertext();
+        ByteBuffer in = input;
+        if (in != null && in != stash) {
+            size += in.remaining();
+        }
+        ByteBuffer p = plain;
+        return p == null ? size : size + p.remaining();
+    }
+
+    /** asyncio's {@code set_read_buffer_limits} for TLS transports: 256 KiB by default; applies at once. */
+    void setReadBufferLimits(Integer high, Integer low) {
+        FlowLimits limits = FlowLimits.of(high, low, READ_HIGH_WATER);
+        readHigh = limits.high();
+        readLow = limits.low();
+        controlSslReading();
+    }
+
+    ReadBufferLimits getReadBufferLimits() {
+        return new ReadBufferLimits(readLow, readHigh);
     }
 
     // ---------------------------------------------------------------- writing
@@ -946,13 +1010,9 @@ final class SslProtocol implements BufferedProtocol {
 
     /** asyncio's {@code set_write_buffer_limits} for TLS transports: 512 KiB by default. */
     void setWriteBufferLimits(Integer high, Integer low) {
-        long h = high != null ? high : low != null ? 4L * low : WRITE_HIGH_WATER;
-        long l = low != null ? low : h / 4;
-        if (!(h >= l && l >= 0) || h > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        writeHigh = (int) h;
-        writeLow = (int) l;
+        FlowLimits limits = FlowLimits.of(high, low, WRITE_HIGH_WATER);
+        writeHigh = limits.high();
+        writeLow = limits.low();
         Transport t = lower;
         if (t != null) {
             t.setWriteBufferLimits(writeHigh, writeLow);
@@ -1008,6 +1068,8 @@ final class SslProtocol implements BufferedProtocol {
         state = State.FLUSHING;
         shutdownTimer = loop.callLater(shutdownTimeout, this::checkShutdownTimeout);
         pump();
+        // Data held for a paused application is dropped now: read on, towards the peer's close_notify.
+        controlSslReading();
     }
 
     private void checkShutdownTimeout() {

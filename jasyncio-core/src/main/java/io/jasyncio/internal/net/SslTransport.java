@@ -1,7 +1,8 @@
 package io.jasyncio.internal.net;
 
 import io.jasyncio.net.BaseProtocol;
-import io.jasyncio.net.Transport;
+import io.jasyncio.net.ReadBufferLimits;
+import io.jasyncio.net.TlsTransport;
 import io.jasyncio.net.WriteBufferLimits;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -13,10 +14,11 @@ import java.util.Objects;
  * exchanges close_notify with the peer before the socket closes.
  *
  * <p>Differences from a socket transport, as in asyncio: {@link #writeEof()} is not supported (TLS
- * 1.2 has no half-close), the default write-buffer limits are 512 KiB and 128 KiB, and the buffer
- * size counts the encrypted bytes waiting in the socket's transport too.
+ * 1.2 has no half-close), the default write-buffer limits are 512 KiB and 128 KiB, the buffer
+ * size counts the encrypted bytes waiting in the socket's transport too, and there are read-buffer
+ * limits for the data held while the protocol pauses reading.
  */
-final class SslTransport implements Transport {
+final class SslTransport implements TlsTransport {
     private final SslProtocol ssl;
     private boolean closed;
 
@@ -99,6 +101,23 @@ final class SslTransport implements Transport {
     @Override
     public long getWriteBufferSize() {
         return ssl.getWriteBufferSize();
+    }
+
+    /** As {@link TlsTransport#setReadBufferLimits}: 256 KiB high, a quarter of it low. */
+    @Override
+    public void setReadBufferLimits(Integer high, Integer low) {
+        ssl.setReadBufferLimits(high, low);
+    }
+
+    @Override
+    public ReadBufferLimits getReadBufferLimits() {
+        return ssl.getReadBufferLimits();
+    }
+
+    /** Ciphertext not yet decrypted plus plaintext the protocol has not taken. */
+    @Override
+    public long getReadBufferSize() {
+        return ssl.getReadBufferSize();
     }
 
     @Override

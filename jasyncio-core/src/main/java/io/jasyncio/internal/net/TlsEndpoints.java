@@ -10,10 +10,8 @@ import io.jasyncio.net.Connection;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.StreamConnection;
-import io.jasyncio.net.StreamReader;
-import io.jasyncio.net.StreamReaderProtocol;
-import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.TlsOptions;
+import io.jasyncio.net.TlsTransport;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -212,6 +210,7 @@ public final class TlsEndpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         SSLContext context = contextFor(ssl, false);
         String name = clientHostname(ssl, null);
+        Endpoints.checkConnected(sock);
         int port = sock.getRemoteAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
         Pending<P> pending = new Pending<>(loop);
         Endpoints.createConnection(loop, () -> pending.wrap(protocolFactory, context, ssl, false, name, port), sock);
@@ -237,6 +236,17 @@ public final class TlsEndpoints {
         String name = clientHostname(ssl, null);
         Pending<P> pending = new Pending<>(loop);
         Endpoints.createUnixConnection(loop, () -> pending.wrap(protocolFactory, context, ssl, false, name, -1), path);
+        return pending.finish();
+    }
+
+    /** asyncio's {@code create_unix_connection(sock=..., ssl=..., server_hostname=...)}. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(EventLoop loop,
+            Supplier<? extends P> protocolFactory, SocketChannel sock, TlsOptions ssl) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        SSLContext context = contextFor(ssl, false);
+        String name = clientHostname(ssl, null);
+        Pending<P> pending = new Pending<>(loop);
+        Endpoints.createUnixConnection(loop, () -> pending.wrap(protocolFactory, context, ssl, false, name, -1), sock);
         return pending.finish();
     }
 
@@ -276,6 +286,12 @@ public final class TlsEndpoints {
         return Endpoints.createUnixServer(loop, serverFactory(loop, protocolFactory, ssl), path, options);
     }
 
+    /** asyncio's {@code create_unix_server(sock=..., ssl=...)}. */
+    public static Server createUnixServer(EventLoop loop, Supplier<? extends BaseProtocol> protocolFactory,
+            ServerSocketChannel sock, ServerOptions options, TlsOptions ssl) throws IOException {
+        return Endpoints.createUnixServer(loop, serverFactory(loop, protocolFactory, ssl), sock, options);
+    }
+
     // ---------------------------------------------------------------- upgrading a connection
 
     /**
@@ -283,7 +299,7 @@ public final class TlsEndpoints {
      * {@code protocol} and waits for the handshake. The protocol's {@code connectionMade} is not
      * called again.
      */
-    public static Transport startTls(EventLoop loop, Transport transport, BaseProtocol protocol, TlsOptions ssl,
+    public static TlsTransport startTls(EventLoop loop, Transport transport, BaseProtocol protocol, TlsOptions ssl,
             boolean serverSide) throws IOException {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(protocol, "protocol");
@@ -322,20 +338,22 @@ public final class TlsEndpoints {
     /** asyncio's {@code open_connection(host, port, ssl=...)}. */
     public static StreamConnection openConnection(String host, int port, int limit, ConnectOptions options, TlsOptions ssl)
             throws IOException {
-        EventLoop loop = EventLoop.running();
-        StreamReader reader = new StreamReader(limit, loop);
-        StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
-        Connection<StreamReaderProtocol> c = createConnection(loop, () -> protocol, host, port, options, ssl);
-        return new StreamConnection(reader, new StreamWriter(c.transport(), protocol, reader, loop));
+        return Streams.open(limit, (loop, factory) -> createConnection(loop, factory, host, port, options, ssl));
+    }
+
+    /** asyncio's {@code open_connection(sock=..., ssl=..., server_hostname=...)}. */
+    public static StreamConnection openConnection(SocketChannel sock, int limit, TlsOptions ssl) throws IOException {
+        return Streams.open(limit, (loop, factory) -> createConnection(loop, factory, sock, ssl));
     }
 
     /** asyncio's {@code open_unix_connection(path, ssl=..., server_hostname=...)}. */
     public static StreamConnection openUnixConnection(Path path, int limit, TlsOptions ssl) throws IOException {
-        EventLoop loop = EventLoop.running();
-        StreamReader reader = new StreamReader(limit, loop);
-        StreamReaderProtocol protocol = new StreamReaderProtocol(reader, null, loop);
-        Connection<StreamReaderProtocol> c = createUnixConnection(loop, () -> protocol, path, ssl);
-        return new StreamConnection(reader, new StreamWriter(c.transport(), protocol, reader, loop));
+        return Streams.open(limit, (loop, factory) -> createUnixConnection(loop, factory, path, ssl));
+    }
+
+    /** asyncio's {@code open_unix_connection(sock=..., ssl=..., server_hostname=...)}. */
+    public static StreamConnection openUnixConnection(SocketChannel sock, int limit, TlsOptions ssl) throws IOException {
+        return Streams.open(limit, (loop, factory) -> createUnixConnection(loop, factory, sock, ssl));
     }
 
     /** asyncio's {@code start_server(client_connected_cb, host, port, ssl=...)}. */
@@ -345,10 +363,24 @@ public final class TlsEndpoints {
         return createServer(loop, Streams.factory(loop, clientConnected, limit), hosts, port, options, ssl);
     }
 
+    /** asyncio's {@code start_server(client_connected_cb, sock=..., ssl=...)}. */
+    public static Server startServer(ClientConnectedCallback clientConnected, ServerSocketChannel sock, int limit,
+            ServerOptions options, TlsOptions ssl) throws IOException {
+        EventLoop loop = EventLoop.running();
+        return createServer(loop, Streams.factory(loop, clientConnected, limit), sock, options, ssl);
+    }
+
     /** asyncio's {@code start_unix_server(client_connected_cb, path, ssl=...)}. */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path, int limit,
             ServerOptions options, TlsOptions ssl) throws IOException {
         EventLoop loop = EventLoop.running();
         return createUnixServer(loop, Streams.factory(loop, clientConnected, limit), path, options, ssl);
+    }
+
+    /** asyncio's {@code start_unix_server(client_connected_cb, sock=..., ssl=...)}. */
+    public static Server startUnixServer(ClientConnectedCallback clientConnected, ServerSocketChannel sock, int limit,
+            ServerOptions options, TlsOptions ssl) throws IOException {
+        EventLoop loop = EventLoop.running();
+        return createUnixServer(loop, Streams.factory(loop, clientConnected, limit), sock, options, ssl);
     }
 }

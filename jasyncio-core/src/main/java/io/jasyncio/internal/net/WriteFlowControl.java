@@ -35,13 +35,9 @@ public final class WriteFlowControl {
      * @throws IllegalArgumentException unless {@code high >= low >= 0}, naming both
      */
     public void setLimits(Integer high, Integer low) {
-        long h = high != null ? high : low != null ? 4L * low : DEFAULT_HIGH_WATER;
-        long l = low != null ? low : h / 4;
-        if (!(h >= l && l >= 0) || h > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        highWater = (int) h;
-        lowWater = (int) l;
+        FlowLimits limits = FlowLimits.of(high, low, DEFAULT_HIGH_WATER);
+        highWater = limits.high();
+        lowWater = limits.low();
     }
 
     /** The current limits. */
