@@ -1178,9 +1178,9 @@ public final class Asyncio {
      *
      * @param host the host to listen on; null or empty for every interface
      * @throws IOException if the address cannot be bound
-     * @throws CancelledError if the task is cancelled while the host is resolved (nothing stays
-     *     open) or during that loop iteration (the server then goes on serving, as in asyncio)
-     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the task is cancelled while the host is resolved or during that
+     *     loop iteration; nothing stays open (asyncio leaves such a server serving, unreachable)
+     * @throws IllegalStateException if called outside a task; nothing is bound then
      */
     public static Server startServer(ClientConnectedCallback clientConnected, String host, int port)
             throws IOException {
@@ -1213,9 +1213,9 @@ public final class Asyncio {
      * one loop iteration so the server accepts when this returns.
      *
      * @throws java.net.BindException if the address is in use
-     * @throws CancelledError if the task is cancelled during that loop iteration (the server then
-     *     goes on serving, as in asyncio)
-     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the task is cancelled during that loop iteration; the server is
+     *     then closed (asyncio leaves it serving, unreachable)
+     * @throws IllegalStateException if called outside a task; nothing is bound then
      */
     public static Server startUnixServer(ClientConnectedCallback clientConnected, Path path) throws IOException {
         return Streams.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT);
@@ -1417,7 +1417,7 @@ public final class Asyncio {
      * @throws IllegalArgumentException if {@code sock} is not connected (or is closed); the caller
      *     keeps the socket
      * @throws CancelledError if the task is cancelled; the socket is closed
-     * @throws IllegalStateException if called outside a task
+     * @throws IllegalStateException if called outside a task; the caller keeps the socket
      */
     public static StreamConnection openConnection(java.nio.channels.SocketChannel sock) throws IOException {
         return Streams.openConnection(sock, StreamReader.DEFAULT_LIMIT);
@@ -1483,7 +1483,9 @@ public final class Asyncio {
      * new task for each client, as {@link #startServer(ClientConnectedCallback, String, int)}, and
      * suspends the task for one loop iteration so the server accepts when this returns.
      *
-     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the task is cancelled during that loop iteration; the server, and
+     *     with it {@code sock}, is then closed
+     * @throws IllegalStateException if called outside a task; the caller keeps {@code sock} then
      */
     public static Server startServer(ClientConnectedCallback clientConnected, java.nio.channels.ServerSocketChannel sock)
             throws IOException {

@@ -894,7 +894,7 @@ public class EventLoop implements AutoCloseable {
      *     caller keeps the socket
      * @throws CancelledError if the task is cancelled while waiting; the transport, and with it
      *     {@code sock}, is closed (so is {@code sock} if the protocol factory fails)
-     * @throws IllegalStateException if called outside a task of this loop
+     * @throws IllegalStateException if called outside a task of this loop; the caller keeps {@code sock} then
      */
     public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
             SocketChannel sock) throws IOException {

@@ -44,7 +44,6 @@ final class NetTesting {
         return ((InetSocketAddress) server.sockets().get(0).getLocalAddress()).getPort();
     }
 
-    /** The number of file descriptors this process has open. */
     /** A loopback port that was free a moment ago. */
     static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -52,6 +51,7 @@ final class NetTesting {
         }
     }
 
+    /** The number of file descriptors this process has open. */
     static long openDescriptors() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();

@@ -184,10 +184,26 @@ class ServerTest {
                     notServing.setException(e);
                 }
             });
-            assertTrue(refused.await().getMessage().contains("inside a task"), refused.await().getMessage());
+            assertTrue(refused.await().getMessage().contains("must be called from a task"), refused.await().getMessage());
             // The refused call bound nothing: the same port was free for the next server.
             Server server = notServing.await();
             assertEquals(port, port(server));
+            assertFalse(server.isServing());
+            server.close();
+            server.waitClosed();
+            return null;
+        });
+    }
+
+    @Test
+    void startServingOutsideATaskIsRefusedAndDoesNotStartServing() {
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Server server = loop.createServer(RecordingProtocol::new, "127.0.0.1", 0,
+                    ServerOptions.DEFAULT.withStartServing(false));
+            Future<Throwable> refused = loop.createFuture();
+            loop.callSoon(() -> refused.setResult(assertThrows(IllegalStateException.class, server::startServing)));
+            assertTrue(refused.await().getMessage().contains("startServing()"), refused.await().getMessage());
             assertFalse(server.isServing());
             server.close();
             server.waitClosed();

@@ -333,4 +333,22 @@ class StreamsOverSocketsTest {
             return null;
         });
     }
+
+    @Test
+    void openConnectionOutsideATaskIsRefusedAndTheCallerKeepsTheSocket() {
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Server server = Asyncio.startServer(ECHO, tcpListener());
+            SocketChannel sock = connectedTo(server);
+            io.jasyncio.Future<Throwable> refused = loop.createFuture();
+            loop.callSoon(() -> refused.setResult(assertThrows(IllegalStateException.class, () -> Asyncio.openConnection(sock))));
+            assertTrue(refused.await().getMessage().contains("must be called from a task"), refused.await().getMessage());
+            Asyncio.sleep(0);
+            assertTrue(sock.isOpen(), "a refused call leaves the socket to its caller");
+            assertEchoes(Asyncio.openConnection(sock), "still usable");
+            server.close();
+            server.waitClosed();
+            return null;
+        });
+    }
 }

@@ -174,6 +174,7 @@ public final class Endpoints {
             SocketChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         checkConnected(sock);
+        requireTask(loop, "wrapping a socket in a transport");
         return connectionOver(loop, sock, protocolFactory);
     }
 
@@ -182,6 +183,7 @@ public final class Endpoints {
             Supplier<? extends P> protocolFactory, SocketChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         checkUnixConnected(sock);
+        requireTask(loop, "wrapping a socket in a transport");
         return connectionOver(loop, sock, protocolFactory);
     }
 
@@ -261,7 +263,7 @@ public final class Endpoints {
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(options, "options");
         Resolver.checkPort(port);
-        checkCanStartServing(options);
+        checkCanStartServing(loop, options);
         List<ServerSocketChannel> sockets = new ArrayList<>();
         boolean completed = false;
         try {
@@ -341,7 +343,7 @@ public final class Endpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(sock, "sock");
         Objects.requireNonNull(options, "options");
-        checkCanStartServing(options);
+        checkCanStartServing(loop, options);
         listenOn(sock, options);
         return serve(loop, new SocketServer(loop, List.of(sock), protocolFactory, options.backlog(), options.keepAlive()),
                 options);
@@ -361,7 +363,7 @@ public final class Endpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(path, "path");
         checkUnixOptions(options);
-        checkCanStartServing(options);
+        checkCanStartServing(loop, options);
         removeStaleSocketFile(path);
         ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -385,7 +387,7 @@ public final class Endpoints {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(sock, "sock");
         checkUnixOptions(options);
-        checkCanStartServing(options);
+        checkCanStartServing(loop, options);
         if (!(sock.getLocalAddress() instanceof UnixDomainSocketAddress)) {
             throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
         }
@@ -432,24 +434,35 @@ public final class Endpoints {
     }
 
     /**
-     * A server that starts serving skips one loop iteration before it is returned, which only a
-     * task can do: refuse before any socket is bound, or the listening server would be lost.
+     * Refuses a call that will have to suspend unless a task of {@code loop} makes it, before the
+     * call has any effect: otherwise a given socket would be closed, or a server left listening,
+     * with nobody to receive it.
+     *
+     * @throws IllegalStateException if no task of {@code loop} is running on this thread
      */
-    private static void checkCanStartServing(ServerOptions options) {
-        if (options.startServing() && Asyncio.currentTask() == null) {
-            throw new IllegalStateException(
-                    "a server that starts serving must be created inside a task (or with startServing false): no task is running");
+    static void requireTask(EventLoop loop, String what) {
+        if (Asyncio.getRunningLoop() != loop || Asyncio.currentTask(loop) == null) {
+            throw new IllegalStateException(what + " suspends, so it must be called from a task of " + loop
+                    + "; no task of it is running");
         }
     }
 
-        private static Server serve(EventLoop loop, SocketServer server, ServerOptions options) {
+    /** A server that starts serving skips one loop iteration before it is returned, which only a task can do. */
+    private static void checkCanStartServing(EventLoop loop, ServerOptions options) {
+        if (options.startServing()) {
+            requireTask(loop, "creating a server that starts serving (startServing true)");
+        }
+    }
+
+    private static Server serve(EventLoop loop, SocketServer server, ServerOptions options) {
         if (options.startServing()) {
             server.beginServing();
             try {
                 // Skip one loop iteration so that the sockets are watched when this returns.
                 Asyncio.sleep(0);
-            } catch (CancelledError e) {
-                // The caller never receives the server: close it rather than leave it serving.
+            } catch (RuntimeException | Error e) {
+                // Cancelled (or unable to suspend): the caller never receives the server, so close
+                // it rather than leave it serving.
                 server.close();
                 throw e;
             }

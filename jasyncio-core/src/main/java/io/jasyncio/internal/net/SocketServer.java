@@ -263,6 +263,7 @@ public final class SocketServer implements Server {
 
     @Override
     public void startServing() {
+        Endpoints.requireTask(loop, "startServing()");
         beginServing();
         Asyncio.sleep(0);
     }
