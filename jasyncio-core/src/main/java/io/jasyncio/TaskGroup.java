@@ -1,8 +1,10 @@
 package io.jasyncio;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -54,7 +56,7 @@ public final class TaskGroup {
     @FunctionalInterface
     public interface Body {
 
-        /** Runs in the task that called {@link TaskGroup#run}; may suspend and throw anything. */
+        /** Runs in the task that called {@link TaskGroup#run} or {@link TaskGroup#enter}; may suspend and throw anything. */
         void run(TaskGroup tg) throws Exception;
     }
 
@@ -290,6 +292,17 @@ public final class TaskGroup {
             return;
         }
         errors.add(exc);
+        if (parent.done()) {
+            // Nothing can interrupt the body any more (an abandoned async generator's, say), so
+            // the error would surface only if the body is ever closed: report it now.
+            Map<String, Object> context = new HashMap<>();
+            context.put("message", "Task " + task + " has errored out but its parent task " + parent
+                    + " is already completed");
+            context.put("exception", exc);
+            context.put("task", task);
+            loop.callExceptionHandler(context);
+            return;
+        }
         if (!aborting && !parentCancelRequested) {
             // Interrupt the body (or the wait in exit) by cancelling the parent; exit withdraws it.
             abort();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -1143,6 +1144,32 @@ class TaskGroupTest {
                 throw new GeneratorExit();
             })));
             assertEquals(Set.of(GeneratorExit.class), errorTypes(eg));
+        });
+    }
+
+    @Test
+    void aTaskFailingAfterTheGroupsParentTaskEndedIsReportedToTheExceptionHandler() {
+        TestLoops.runVirtual(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            List<Map<String, Object>> reported = TestLoops.recordErrors(loop);
+            // The group lives in an async generator that its consumer task abandons: the group's
+            // parent task ends while the group's task still runs.
+            AsyncGenerator<Integer> gen = Asyncio.generator(out -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    Asyncio.sleep(5);
+                    throw new IllegalStateException("failed after the parent ended");
+                });
+                out.yield(1);
+                out.yield(2);
+            }));
+            Task<Integer> consumer = Asyncio.createTask(() -> gen.anext());
+            assertEquals(1, consumer.await());
+            Asyncio.sleep(10);
+            assertEquals(1, reported.size(), reported.toString());
+            Map<String, Object> context = reported.get(0);
+            assertEquals("failed after the parent ended", ((Throwable) context.get("exception")).getMessage());
+            assertTrue(context.get("message").toString().contains("is already completed"), context.toString());
+            assertTrue(context.get("task") instanceof Task<?>, context.toString());
         });
     }
 
