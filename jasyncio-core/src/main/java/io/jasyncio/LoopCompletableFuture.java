@@ -25,13 +25,6 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
     private final EventLoop loop;
     /** The mirrored future; null until {@link #attach} (a submitted coroutine's task does not exist yet). */
     private volatile Future<T> source;
-    /** Copies the source's outcome when the source completes. */
-    private final Ready mirror = new Ready() {
-        @Override
-        void runReady() {
-            copySource();
-        }
-    };
     /** Set once the source's cancellation is scheduled, by whichever of cancel() and attach() sees both sides. */
     @SuppressWarnings("unused")
     private volatile boolean cancelSent;
@@ -49,7 +42,7 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
         if (f.done()) {
             copySource();
         } else {
-            f.addWaiter(mirror);
+            f.addWaiter(new Mirror());
         }
         if (isCancelled()) {
             // Through the inbox, as asyncio's call_soon_threadsafe: a submitted task takes its first step first.
@@ -101,6 +94,19 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
             completeExceptionally(e);
         } else {
             complete(f.result());
+        }
+    }
+
+    /** The source's waiter: copies its outcome when it completes. */
+    private final class Mirror extends Ready {
+        @Override
+        void runReady() {
+            copySource();
+        }
+
+        @Override
+        public String toString() {
+            return "mirror of " + source + " to a CompletableFuture";
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.DatagramTesting.ANY_LOOPBACK_PORT;
 import static io.jasyncio.net.DatagramTesting.checkedSeq;
 import static io.jasyncio.net.DatagramTesting.payload;
@@ -36,10 +37,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DatagramEndpointTest {
     private static final InetSocketAddress IPV4_BROADCAST_ON_LOOPBACK = new InetSocketAddress("127.255.255.255", 0);
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private static String s(Datagram d) {
         return new String(d.data(), US_ASCII);

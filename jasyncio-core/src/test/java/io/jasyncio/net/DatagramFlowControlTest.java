@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.internal.net.DatagramTestHooks.refuseSends;
 import static io.jasyncio.net.DatagramTesting.ANY_LOOPBACK_PORT;
 import static io.jasyncio.net.DatagramTesting.checkedSeq;
@@ -37,10 +38,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DatagramFlowControlTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private record Pair(RecordingDatagramProtocol client, RecordingDatagramProtocol server) {
         DatagramTransport t() {

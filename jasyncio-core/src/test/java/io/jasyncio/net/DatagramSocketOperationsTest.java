@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.DatagramTesting.ANY_LOOPBACK_PORT;
 import static io.jasyncio.net.DatagramTesting.checkedSeq;
 import static io.jasyncio.net.DatagramTesting.payload;
@@ -26,10 +27,6 @@ import org.junit.jupiter.api.Timeout;
 /** The loop's datagram socket operations: sockSendto, sockRecvfrom, sockRecvfromInto (asyncio 3.11). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DatagramSocketOperationsTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     /** A non-blocking UDP socket bound to any loopback port. */
     private static DatagramChannel socket() throws IOException {

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.DatagramTesting.ANY_LOOPBACK_PORT;
 import static io.jasyncio.net.DatagramTesting.checkedSeq;
 import static io.jasyncio.net.DatagramTesting.payload;
@@ -27,10 +28,6 @@ import org.junit.jupiter.api.Timeout;
 /** {@link DatagramStream}: datagram endpoints used from tasks. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DatagramStreamTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private static String s(Datagram d) {
         return new String(d.data(), US_ASCII);

@@ -39,6 +39,25 @@ final class NetTesting {
         return Asyncio.run(main, () -> EventLoop.newEventLoop(new VirtualClock()), null);
     }
 
+    /** {@code s} in ASCII. */
+    static byte[] b(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** A stream handler that echoes until end of stream, then closes its writer and waits for it. */
+    static final ClientConnectedCallback ECHO = (reader, writer) -> {
+        try {
+            byte[] data;
+            while ((data = reader.read(1024)).length > 0) {
+                writer.write(data);
+                writer.drain();
+            }
+        } finally {
+            writer.close();
+            writer.waitClosed();
+        }
+    };
+
     /** The port a server listens on (its first socket). */
     static int port(Server server) throws IOException {
         return ((InetSocketAddress) server.sockets().get(0).getLocalAddress()).getPort();

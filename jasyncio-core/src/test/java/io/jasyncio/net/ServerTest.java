@@ -1,5 +1,7 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.ECHO;
 import static io.jasyncio.net.NetTesting.freePort;
 import static io.jasyncio.net.NetTesting.patternBytes;
 import static io.jasyncio.net.NetTesting.port;
@@ -31,24 +33,6 @@ import org.junit.jupiter.api.Timeout;
 /** Servers made by createServer and startServer, over real loopback TCP sockets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
-
-    /** A stream handler that echoes until end of stream, then closes and waits. */
-    private static final ClientConnectedCallback ECHO = (reader, writer) -> {
-        try {
-            byte[] data;
-            while ((data = reader.read(1024)).length > 0) {
-                writer.write(data);
-                writer.drain();
-            }
-        } finally {
-            writer.close();
-            writer.waitClosed();
-        }
-    };
 
     private static void assertEchoes(String host, int port) throws IOException {
         StreamConnection c = Asyncio.openConnection(host, port);

@@ -1,8 +1,8 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.NetTesting.patternBytes;
 import static io.jasyncio.net.NetTesting.run;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -30,10 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketOperationsTest {
     @TempDir
     Path dir;
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private static ServerSocketChannel listener() throws IOException {
         ServerSocketChannel s = ServerSocketChannel.open();

@@ -1,5 +1,7 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.ECHO;
 import static io.jasyncio.net.NetTesting.port;
 import static io.jasyncio.net.NetTesting.run;
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -31,19 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamsOverSocketsTest {
     @TempDir
     Path dir;
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
-
-    private static final ClientConnectedCallback ECHO = (reader, writer) -> {
-        byte[] data;
-        while ((data = reader.read(1024)).length > 0) {
-            writer.write(data);
-            writer.drain();
-        }
-        writer.close();
-    };
 
     /** Sends {@code text} through {@code c} to an echo server and checks what comes back; closes {@code c}. */
     private static void assertEchoes(StreamConnection c, String text) throws IOException {
@@ -132,8 +121,9 @@ class StreamsOverSocketsTest {
                         () -> Asyncio.openConnection(unconnected));
                 assertEquals("sock must be a connected socket: " + unconnected, e.getMessage());
                 assertTrue(unconnected.isOpen(), "a refused socket stays the caller's");
-                assertThrows(IllegalArgumentException.class,
+                IllegalArgumentException overTls = assertThrows(IllegalArgumentException.class,
                         () -> Asyncio.openConnection(unconnected, StreamReader.DEFAULT_LIMIT, TlsTesting.clientOptions()));
+                assertEquals("sock must be a connected socket: " + unconnected, overTls.getMessage());
                 assertTrue(unconnected.isOpen());
             }
             SocketChannel closed = SocketChannel.open();

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.NetTesting.freePort;
 import static io.jasyncio.net.NetTesting.openDescriptors;
 import static io.jasyncio.net.NetTesting.pattern;
@@ -29,10 +30,6 @@ import org.junit.jupiter.api.Timeout;
 /** The streams API over real loopback TCP connections. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamsTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private static String s(byte[] b) {
         return new String(b, US_ASCII);

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.NetTesting.port;
 import static io.jasyncio.net.NetTesting.run;
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -68,10 +69,6 @@ class TlsOpensslTest {
             }
         }
         return null;
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
     }
 
     private static String s(byte[] b) {

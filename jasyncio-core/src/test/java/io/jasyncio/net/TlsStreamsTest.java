@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.NetTesting.pattern;
 import static io.jasyncio.net.NetTesting.patternBytes;
 import static io.jasyncio.net.NetTesting.port;
@@ -40,10 +41,6 @@ import org.junit.jupiter.api.Timeout;
 /** The streams API over TLS: a jasyncio client against a jasyncio server on loopback. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsStreamsTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private static String s(byte[] b) {
         return new String(b, US_ASCII);

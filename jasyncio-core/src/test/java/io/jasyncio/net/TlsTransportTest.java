@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.NetTesting.patternBytes;
 import static io.jasyncio.net.NetTesting.port;
 import static io.jasyncio.net.NetTesting.run;
@@ -29,10 +30,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsTransportTest {
     private static final int HELLO_SIZE = 100 * 1024;
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     private static String s(byte[] b) {
         return new String(b, US_ASCII);

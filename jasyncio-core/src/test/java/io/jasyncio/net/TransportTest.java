@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
 import static io.jasyncio.net.NetTesting.openDescriptors;
 import static io.jasyncio.net.NetTesting.patternBytes;
 import static io.jasyncio.net.NetTesting.port;
@@ -23,10 +24,6 @@ import org.junit.jupiter.api.Timeout;
 /** Transports and protocols over real loopback TCP connections. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TransportTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
 
     /** A connected pair of recording protocols: the client's and the server's. */
     private record Pair(Server server, RecordingProtocol client, RecordingProtocol peer) {

@@ -1,7 +1,8 @@
 package io.jasyncio.net;
 
+import static io.jasyncio.net.NetTesting.b;
+import static io.jasyncio.net.NetTesting.ECHO;
 import static io.jasyncio.net.NetTesting.run;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -23,19 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class UnixSocketTest {
     @TempDir
     Path dir;
-
-    private static byte[] b(String s) {
-        return s.getBytes(US_ASCII);
-    }
-
-    private static final ClientConnectedCallback ECHO = (reader, writer) -> {
-        byte[] data;
-        while ((data = reader.read(1024)).length > 0) {
-            writer.write(data);
-            writer.drain();
-        }
-        writer.close();
-    };
 
     private static void assertEchoes(Path path) throws IOException {
         StreamConnection c = Asyncio.openUnixConnection(path);

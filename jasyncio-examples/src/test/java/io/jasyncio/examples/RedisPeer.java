@@ -44,12 +44,18 @@ final class RedisPeer implements DocSnippetsTest.Peer {
         for (int attempt = 0; attempt < 3; attempt++) {
             Path dir = Files.createTempDirectory("jasyncio-redis");
             int port = freePort();
-            Process p = new ProcessBuilder(server.get().toString(),
-                    "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
-                    .start();
+            Process p;
+            try {
+                p = new ProcessBuilder(server.get().toString(),
+                        "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                        "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("redis.log").toFile())
+                        .start();
+            } catch (IOException | RuntimeException e) {
+                deleteTree(dir);
+                throw e;
+            }
             RedisPeer peer = new RedisPeer(p, port, dir);
             try {
                 peer.awaitReady();
@@ -57,6 +63,9 @@ final class RedisPeer implements DocSnippetsTest.Peer {
             } catch (IOException e) {
                 peer.close();
                 last = e;
+            } catch (InterruptedException | RuntimeException | Error e) {
+                peer.close();
+                throw e;
             }
         }
         throw last;
@@ -128,6 +137,10 @@ final class RedisPeer implements DocSnippetsTest.Peer {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
