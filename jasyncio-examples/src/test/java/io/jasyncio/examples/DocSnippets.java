@@ -20,12 +20,15 @@ import java.util.regex.Pattern;
  * the block is replaced by the server's port; {@code peer=redis} starts a redis-server, and the
  * port {@code 6379} is replaced by its port. {@code clock=real} runs the block on the real clock
  * instead of the virtual one.
+ *
+ * <p>A block followed by a {@code ```output} block (blank lines between them allowed) must print
+ * exactly that text to {@code System.out}; the output block is how the docs show results.
  */
 record DocSnippets(Path file, List<Block> blocks) {
 
     enum Kind { STATEMENTS, MEMBERS, CLASS }
 
-    record Block(Path file, int line, Kind kind, String code, String peer, boolean realClock) {
+    record Block(Path file, int line, Kind kind, String code, String peer, boolean realClock, String expectedOutput) {
         String label() {
             return file.getFileName() + ":" + line;
         }
@@ -55,9 +58,27 @@ record DocSnippets(Path file, List<Block> blocks) {
             }
             Kind kind = info.contains("members") ? Kind.MEMBERS : info.contains("class") ? Kind.CLASS : Kind.STATEMENTS;
             Matcher peer = PEER.matcher(info);
-            blocks.add(new Block(file, start, kind, code.toString(), peer.find() ? peer.group(1) : null, info.contains("clock=real")));
+            String output = outputAfter(lines, i + 1);
+            blocks.add(new Block(file, start, kind, code.toString(), peer.find() ? peer.group(1) : null,
+                    info.contains("clock=real"), output));
         }
         return new DocSnippets(file, blocks);
+    }
+
+    /** The text of a {@code ```output} block starting at or after blank lines from {@code from}, or null. */
+    private static String outputAfter(List<String> lines, int from) {
+        int i = from;
+        while (i < lines.size() && lines.get(i).isBlank()) {
+            i++;
+        }
+        if (i == lines.size() || !lines.get(i).equals("```output")) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) {
+            out.append(lines.get(i)).append('\n');
+        }
+        return out.toString();
     }
 
     /** The {@code members} blocks of this file, joined. */

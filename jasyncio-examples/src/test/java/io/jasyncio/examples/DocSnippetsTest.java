@@ -2,15 +2,18 @@ package io.jasyncio.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,10 +102,33 @@ class DocSnippetsTest {
             }
             Class<?> cls = compile(className, source, block);
             Method main = findMain(cls);
-            if (main != null) {
+            if (main == null) {
+                assertNull(block.expectedOutput(), block.label() + ": an output block follows a block with no main");
+            } else if (block.expectedOutput() == null) {
                 runBounded(() -> main.invoke(null, (Object) new String[0]), block);
+            } else {
+                String printed = printedBy(() -> {
+                    runBounded(() -> main.invoke(null, (Object) new String[0]), block);
+                    return null;
+                });
+                assertEquals(block.expectedOutput(), printed, block.label() + " printed something else than its output block");
             }
         }
+    }
+
+    /** What {@code body} prints to {@code System.out}, which is restored afterwards; also echoed there. */
+    private static String printedBy(Callable<?> body) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            body.call();
+        } finally {
+            System.setOut(original);
+        }
+        String printed = captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+        original.print(printed);
+        return printed;
     }
 
     private static String publicClassName(String code, DocSnippets.Block block) {
