@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * instead of the virtual one.
  *
  * <p>A block followed by a {@code ```output} block (blank lines between them allowed) must print
- * exactly that text to {@code System.out}; the output block is how the docs show results.
+ * exactly that text to {@code System.out} (a {@code \r\n} it prints counts as a line break); the
+ * output block is how the docs show results.
  */
 record DocSnippets(Path file, List<Block> blocks) {
 

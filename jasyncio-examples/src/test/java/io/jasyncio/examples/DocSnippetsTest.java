@@ -116,7 +116,11 @@ class DocSnippetsTest {
         }
     }
 
-    /** What {@code body} prints to {@code System.out}, which is restored afterwards; also echoed there. */
+    /**
+     * What {@code body} prints to {@code System.out}, which is restored afterwards; also echoed there.
+     * A {@code \r\n} (the platform's line separator, or a network protocol's line end) reads as a line
+     * break, as a terminal shows it.
+     */
     private static String printedBy(Callable<?> body) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -126,9 +130,9 @@ class DocSnippetsTest {
         } finally {
             System.setOut(original);
         }
-        String printed = captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+        String printed = captured.toString(StandardCharsets.UTF_8);
         original.print(printed);
-        return printed;
+        return printed.replace("\r\n", "\n");
     }
 
     private static String publicClassName(String code, DocSnippets.Block block) {
