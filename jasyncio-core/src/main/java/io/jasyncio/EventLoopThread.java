@@ -65,7 +65,11 @@ public final class EventLoopThread implements AutoCloseable {
         return loop;
     }
 
-    /** The thread running the loop. */
+    /**
+     * The platform thread running the loop. On the virtual-thread backend it runs the loop on a
+     * virtual thread of the same name and waits for it (see {@link EventLoop#runForever()}), so
+     * callbacks and tasks see that virtual thread as the current thread.
+     */
     public Thread thread() {
         return thread;
     }

@@ -35,7 +35,7 @@ class AsCompletableFutureTest {
             });
             dependentRan.await();
             assertEquals("value", handOff.get().join());
-            assertSame(lt.thread(), completedOn.get());
+            TestLoops.assertRunsTheLoopOf(lt, completedOn.get());
         }
     }
 

@@ -333,6 +333,26 @@ class EventLoopTest {
     }
 
     @Test
+    void theLoopRunsOnTheCallingThreadOrOnTheVirtualBackendOnAVirtualThreadNamedAfterIt() {
+        try (EventLoop loop = EventLoop.newEventLoop()) {
+            Thread caller = Thread.currentThread();
+            Thread[] ranOn = new Thread[1];
+            loop.callSoon(() -> {
+                ranOn[0] = Thread.currentThread();
+                loop.stop();
+            });
+            loop.runForever();
+            if (loop.backendName().equals("virtual")) {
+                assertTrue(ranOn[0].isVirtual(), String.valueOf(ranOn[0]));
+                assertEquals(caller.getName(), ranOn[0].getName());
+            } else {
+                assertSame(caller, ranOn[0]);
+            }
+            assertFalse(loop.isRunning());
+        }
+    }
+
+    @Test
     void exceptionFromACallbackGoesToTheHandlerWithAsyncioKeys() {
         try (EventLoop loop = TestLoops.virtualLoop()) {
             List<Map<String, Object>> errors = TestLoops.recordErrors(loop);

@@ -17,7 +17,7 @@ class EventLoopThreadTest {
             assertEquals("my-loop", lt.thread().getName());
             CompletableFuture<Thread> callbackThread = new CompletableFuture<>();
             lt.loop().callSoonThreadsafe(() -> callbackThread.complete(Thread.currentThread()));
-            assertSame(lt.thread(), callbackThread.get());
+            TestLoops.assertRunsTheLoopOf(lt, callbackThread.get());
             assertTrue(lt.submit(() -> Asyncio.getRunningLoop() == lt.loop()).get());
         }
     }

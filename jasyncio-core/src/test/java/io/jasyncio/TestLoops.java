@@ -1,11 +1,18 @@
 package io.jasyncio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-/** Shared set-up for tests: loops on the virtual clock and a recorder for the exception handler. */
+/**
+ * Shared set-up for tests: loops on the virtual clock, a recorder for the exception handler, and
+ * a check of which thread runs a loop.
+ */
 final class TestLoops {
     private TestLoops() {
     }
@@ -44,5 +51,19 @@ final class TestLoops {
             Thread.sleep(20);
         }
         return condition.getAsBoolean();
+    }
+
+    /**
+     * Asserts that {@code observed}, the current thread of a callback of {@code lt}'s loop, is the
+     * thread running that loop: {@code lt.thread()} itself, or on the virtual-thread backend the
+     * virtual thread of the same name that {@code lt.thread()} runs the loop on.
+     */
+    static void assertRunsTheLoopOf(EventLoopThread lt, Thread observed) {
+        if (lt.loop().backendName().equals("virtual")) {
+            assertTrue(observed.isVirtual(), observed + " is not a virtual thread");
+            assertEquals(lt.thread().getName(), observed.getName());
+        } else {
+            assertSame(lt.thread(), observed);
+        }
     }
 }

@@ -12,6 +12,14 @@ public interface CoroutineBackend {
      */
     NestedCoroutine createNested(Runnable body);
 
+    /**
+     * Runs an event loop's iterations, {@code loop}, on the thread this backend's coroutines are
+     * cheapest to hand control to and from, and returns when it returns: in place by default.
+     */
+    default void runLoop(Runnable loop) {
+        loop.run();
+    }
+
     /** The backend's name as reported to users: {@code continuation} or {@code virtual}. */
     String name();
 }

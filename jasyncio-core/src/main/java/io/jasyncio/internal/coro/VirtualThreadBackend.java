@@ -1,11 +1,17 @@
 package io.jasyncio.internal.coro;
 
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Coroutines on virtual threads, with public API only: each coroutine owns a virtual thread, and
  * control is handed back and forth with park/unpark so that only one side runs at a time. Slower
  * than continuations (a switch costs a thread hand-off) but needs no JVM flag.
+ *
+ * <p>The event loop runs on a virtual thread too ({@link #runLoop}): a hand-off between two
+ * virtual threads is a continuation switch on a carrier thread that is already running, while one
+ * between a platform thread and a virtual thread wakes a parked thread on each side, which costs
+ * ten to a hundred times more (docs/PERFORMANCE.md, "The virtual-thread backend").
  *
  * <p>A nested coroutine (an async generator's body) is a second hand-off of the same kind: the
  * consumer's thread resumes the body's thread and parks until the body yields. When the body
@@ -24,6 +30,70 @@ final class VirtualThreadBackend implements CoroutineBackend {
     @Override
     public NestedCoroutine createNested(Runnable body) {
         return new VirtualThreadCoroutine(body, NESTED_THREADS);
+    }
+
+    /**
+     * Runs {@code loop} on a virtual thread named after the calling thread, unless the caller is
+     * a virtual thread already, and waits for it. An interrupt of the waiting caller is passed on
+     * to the loop's thread, and the caller returns with its interrupt flag set if either thread
+     * was interrupted; whatever the loop throws is rethrown to the caller.
+     */
+    @Override
+    public void runLoop(Runnable loop) {
+        if (Thread.currentThread().isVirtual()) {
+            loop.run();
+            return;
+        }
+        LoopRun run = new LoopRun(loop);
+        Thread thread = Thread.ofVirtual().name(Thread.currentThread().getName()).start(run);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                thread.interrupt();
+            }
+        }
+        if (interrupted || run.endedInterrupted) {
+            Thread.currentThread().interrupt();
+        }
+        run.rethrowFailure();
+    }
+
+    /** The loop's run on its virtual thread; its fields are read after the join. */
+    private static final class LoopRun implements Runnable {
+        private final Runnable loop;
+        private Throwable failure;
+        private boolean endedInterrupted;
+
+        LoopRun(Runnable loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            try {
+                loop.run();
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                endedInterrupted = Thread.currentThread().isInterrupted();
+            }
+        }
+
+        void rethrowFailure() {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            if (failure != null) {
+                throw new UndeclaredThrowableException(failure);
+            }
+        }
     }
 
     @Override
@@ -70,9 +140,7 @@ final class VirtualThreadBackend implements CoroutineBackend {
                 running = suspended;
                 LockSupport.unpark(suspended);
             }
-            while (bodyRunning) {
-                LockSupport.park(this);
-            }
+            awaitBodyRunning(false);
         }
 
         private void runBody() {
@@ -88,8 +156,24 @@ final class VirtualThreadBackend implements CoroutineBackend {
         public void suspend() {
             suspended = Thread.currentThread();
             handBack();
-            while (!bodyRunning) {
+            awaitBodyRunning(true);
+        }
+
+        /**
+         * Parks until the hand-off flag reads {@code expected}. An interrupt does not end the wait:
+         * park returns at once while the flag is set, so the flag is cleared for the wait and
+         * restored after it, rather than spinning on a carrier thread the other side may need.
+         */
+        private void awaitBodyRunning(boolean expected) {
+            boolean interrupted = false;
+            while (bodyRunning != expected) {
                 LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 
