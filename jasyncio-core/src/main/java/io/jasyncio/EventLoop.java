@@ -444,9 +444,9 @@ public class EventLoop implements AutoCloseable {
      *
      * <p>On the virtual-thread backend ({@link #backendName()} {@code virtual}), a call from a
      * platform thread runs the loop on a virtual thread of the same name and waits for it, so that
-     * callbacks and tasks hand control to each other between virtual threads (a task switch then
-     * costs about a microsecond instead of tens). Callbacks see that virtual thread as the current
-     * thread; interrupting the calling thread interrupts it, and whatever it throws is rethrown.
+     * a task switch hands control between two virtual threads instead of waking a parked platform
+     * thread each time. Callbacks see that virtual thread as the current thread; interrupting the
+     * calling thread interrupts it, and whatever it throws is rethrown.
      *
      * @throws IllegalStateException if the loop is closed, already running, or another loop runs
      *     on this thread

@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The event loop runs on a virtual thread too ({@link #runLoop}): a hand-off between two
  * virtual threads is a continuation switch on a carrier thread that is already running, while one
  * between a platform thread and a virtual thread wakes a parked thread on each side, which costs
- * ten to a hundred times more (docs/PERFORMANCE.md, "The virtual-thread backend").
+ * ten times more or worse (docs/PERFORMANCE.md, "The virtual-thread backend: the loop on a
+ * virtual thread").
  *
  * <p>A nested coroutine (an async generator's body) is a second hand-off of the same kind: the
  * consumer's thread resumes the body's thread and parks until the body yields. When the body
