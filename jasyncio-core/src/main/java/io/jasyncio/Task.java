@@ -41,7 +41,6 @@ public class Task<T> extends Future<T> {
     private Future<?> futWaiter;
     private boolean mustCancel;
     private int numCancelsRequested;
-    private final StackTraceElement[] sourceTraceback;
     /** This task's entry in its loop's registry of live tasks. */
     final TaskRegistry.Entry registryEntry;
 
@@ -59,8 +58,7 @@ public class Task<T> extends Future<T> {
         this.context = options.context() != null ? options.context() : loop.currentContext().copy();
         this.suspendedContext = context;
         this.coroutine = loop.backend.create(step);
-        this.sourceTraceback = loop.debug ? Thread.currentThread().getStackTrace() : null;
-        this.registryEntry = loop.tasks.register(this, sourceTraceback);
+        this.registryEntry = loop.tasks.register(this, loop.debug ? Thread.currentThread().getStackTrace() : null);
         if (Boolean.TRUE.equals(options.eagerStart()) && loop.isRunning()) {
             loop.runTaskStep(this);
         } else {
@@ -302,7 +300,7 @@ public class Task<T> extends Future<T> {
 
     /** Where the task was created, in debug mode; null otherwise. */
     StackTraceElement[] sourceTraceback() {
-        return sourceTraceback;
+        return registryEntry.sourceTraceback;
     }
 
     @Override
