@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Round trips between the loop and other threads (docs/PERFORMANCE.md, "Threads"):
  * {@code toThread} of a no-op from a task (loop to executor thread and back), and
  * {@code runCoroutineThreadsafe} of a trivial coroutine from a platform thread, waited with
- * {@code join()} (foreign thread to loop and back). The backend is chosen with
+ * {@code join()} (foreign thread to loop and back), also into a loop left idle for a millisecond
+ * first (its wake-up latency). The backend is chosen with
  * {@code -Djasyncio.backend=continuation|virtual} in {@code -jvmArgsAppend}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -63,6 +64,18 @@ public class ThreadsBench {
         }
     }
 
+    /**
+     * As {@link LoopOnItsThread}, but the loop is left idle in its selector for a millisecond
+     * before each call, as a lightly loaded loop is (not part of the measured time).
+     */
+    @State(Scope.Thread)
+    public static class IdleLoopOnItsThread extends LoopOnItsThread {
+        @Setup(Level.Invocation)
+        public void letItIdle() throws InterruptedException {
+            Thread.sleep(1);
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public Object toThreadNoop(OwnLoop s) {
@@ -78,5 +91,21 @@ public class ThreadsBench {
     @Benchmark
     public Integer runCoroutineThreadsafeFromPlatformThread(LoopOnItsThread s) {
         return Asyncio.runCoroutineThreadsafe(() -> 1, s.loopThread.loop()).join();
+    }
+
+    /** The same round trip into a loop that was idle: its wake-up latency, sampled for percentiles. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public Integer runCoroutineThreadsafeIntoAnIdleLoop(IdleLoopOnItsThread s) {
+        return Asyncio.runCoroutineThreadsafe(() -> 1, s.loopThread.loop()).join();
+    }
+
+    /** A plain callback into a loop that was idle, answering through a CompletableFuture: the bare wake-up. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public Integer callSoonThreadsafeIntoAnIdleLoop(IdleLoopOnItsThread s) {
+        java.util.concurrent.CompletableFuture<Integer> answer = new java.util.concurrent.CompletableFuture<>();
+        s.loopThread.loop().callSoonThreadsafe(() -> answer.complete(1));
+        return answer.join();
     }
 }

@@ -12,7 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * virtual threads is a continuation switch on a carrier thread that is already running, while one
  * between a platform thread and a virtual thread wakes a parked thread on each side, which costs
  * ten times more or worse (docs/PERFORMANCE.md, "The virtual-thread backend: the loop on a
- * virtual thread").
+ * virtual thread"). The price is the wake-up of an idle loop, which waits for I/O through the
+ * JDK's poller thread instead of in {@code epoll_wait} itself; {@code -Djasyncio.loopThread=caller}
+ * keeps the loop on the calling thread for that.
  *
  * <p>A nested coroutine (an async generator's body) is a second hand-off of the same kind: the
  * consumer's thread resumes the body's thread and parks until the body yields. When the body
@@ -22,6 +24,13 @@ import java.util.concurrent.locks.LockSupport;
 final class VirtualThreadBackend implements CoroutineBackend {
     private static final Thread.Builder TASK_THREADS = Thread.ofVirtual().name("jasyncio-task");
     private static final Thread.Builder NESTED_THREADS = Thread.ofVirtual().name("jasyncio-nested");
+
+    /** Whether a loop started from a platform thread runs on a virtual thread of its own. */
+    private final boolean loopOnVirtualThread;
+
+    VirtualThreadBackend(boolean loopOnVirtualThread) {
+        this.loopOnVirtualThread = loopOnVirtualThread;
+    }
 
     @Override
     public Coroutine create(Runnable body) {
@@ -35,13 +44,13 @@ final class VirtualThreadBackend implements CoroutineBackend {
 
     /**
      * Runs {@code loop} on a virtual thread named after the calling thread, unless the caller is
-     * a virtual thread already, and waits for it. An interrupt of the waiting caller is passed on
+     * a virtual thread already or this backend keeps loops on their callers, and waits for it. An interrupt of the waiting caller is passed on
      * to the loop's thread, and the caller returns with its interrupt flag set if either thread
      * was interrupted; whatever the loop throws is rethrown to the caller.
      */
     @Override
     public void runLoop(Runnable loop) {
-        if (Thread.currentThread().isVirtual()) {
+        if (!loopOnVirtualThread || Thread.currentThread().isVirtual()) {
             loop.run();
             return;
         }

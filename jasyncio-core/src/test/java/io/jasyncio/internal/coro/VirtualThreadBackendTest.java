@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class VirtualThreadBackendTest {
-    private final CoroutineBackend backend = new VirtualThreadBackend();
+    private final CoroutineBackend backend = new VirtualThreadBackend(true);
 
     @Test
     void runLoopFromAPlatformThreadRunsTheLoopOnAVirtualThreadNamedAfterTheCaller() throws Exception {
@@ -27,6 +27,24 @@ class VirtualThreadBackendTest {
         caller.join();
         assertTrue(ranOn.get().isVirtual(), String.valueOf(ranOn.get()));
         assertEquals("the-caller", ranOn.get().getName());
+    }
+
+    @Test
+    void withLoopThreadCallerRunLoopRunsTheLoopOnTheCallingPlatformThread() throws Exception {
+        CoroutineBackend onCaller = new VirtualThreadBackend(Backends.loopOnVirtualThread("caller"));
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> onCaller.runLoop(() -> ranOn.set(Thread.currentThread())));
+        caller.join();
+        assertSame(caller, ranOn.get());
+    }
+
+    @Test
+    void loopThreadPropertyAcceptsVirtualOrCallerAndNamesABadValue() {
+        assertTrue(Backends.loopOnVirtualThread("virtual"));
+        assertTrue(Backends.loopOnVirtualThread(""));
+        assertFalse(Backends.loopOnVirtualThread("caller"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.loopOnVirtualThread("platform"));
+        assertEquals("jasyncio.loopThread must be virtual or caller, not 'platform'", e.getMessage());
     }
 
     @Test
