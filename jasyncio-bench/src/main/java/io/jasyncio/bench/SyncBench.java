@@ -8,12 +8,9 @@ import io.jasyncio.Semaphore;
 import io.jasyncio.Task;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,8 +70,8 @@ public final class SyncBench {
         try (EventLoop probe = EventLoop.newEventLoop()) {
             backend = probe.backendName();
         }
-        Path script = extractPythonScript();
-        String python = pythonVersion();
+        Path script = Python.extractScript(SyncBench.class, "sync_bench.py");
+        String python = Python.version();
         System.out.printf(Locale.ROOT, "jasyncio on Java %s, %s backend; %d CPUs; CPython: %s%n%n",
                 Runtime.version(), backend, Runtime.getRuntime().availableProcessors(),
                 python != null ? python : "python3 not found on the PATH, CPython column left empty");
@@ -189,31 +186,6 @@ public final class SyncBench {
             throw new IOException("sync_bench.py " + w.name() + " failed with status " + p.exitValue());
         }
         return rates.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static String pythonVersion() {
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor() == 0 ? version : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private static Path extractPythonScript() throws IOException {
-        Path file = Files.createTempFile("sync_bench", ".py");
-        file.toFile().deleteOnExit();
-        try (InputStream in = SyncBench.class.getResourceAsStream("sync_bench.py")) {
-            if (in == null) {
-                throw new IOException("sync_bench.py is missing from the benchmark jar");
-            }
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 
     private static double median(double[] rates) {

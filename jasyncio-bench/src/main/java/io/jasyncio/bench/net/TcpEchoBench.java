@@ -1,14 +1,12 @@
 package io.jasyncio.bench.net;
 
+import io.jasyncio.bench.Python;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,21 +105,7 @@ public final class TcpEchoBench {
     }
 
     /** The CPython server script copied out of the jar, or null without python3. */
-    private static Path pythonScript() throws IOException, InterruptedException {
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-                return null;
-            }
-        } catch (IOException noPython) {
-            return null;
-        }
-        Path script = Files.createTempFile("tcp_echo_server", ".py");
-        script.toFile().deleteOnExit();
-        try (InputStream in = TcpEchoBench.class.getResourceAsStream("tcp_echo_server.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return script;
+    private static Path pythonScript() throws IOException {
+        return Python.version() == null ? null : Python.extractScript(TcpEchoBench.class, "tcp_echo_server.py");
     }
 }

@@ -1,5 +1,6 @@
 package io.jasyncio.bench.net;
 
+import io.jasyncio.bench.Python;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -223,21 +223,7 @@ public final class TlsEchoBench {
     }
 
     /** The CPython server script copied out of the jar, or null without python3. */
-    private static Path pythonScript() throws IOException, InterruptedException {
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-                return null;
-            }
-        } catch (IOException noPython) {
-            return null;
-        }
-        Path script = Files.createTempFile("tls_echo_server", ".py");
-        script.toFile().deleteOnExit();
-        try (InputStream in = TlsEchoBench.class.getResourceAsStream("tls_echo_server.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return script;
+    private static Path pythonScript() throws IOException {
+        return Python.version() == null ? null : Python.extractScript(TlsEchoBench.class, "tls_echo_server.py");
     }
 }

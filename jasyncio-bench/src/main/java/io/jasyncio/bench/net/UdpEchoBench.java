@@ -1,5 +1,6 @@
 package io.jasyncio.bench.net;
 
+import io.jasyncio.bench.Python;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -10,16 +11,13 @@ import io.jasyncio.net.DatagramStream;
 import io.jasyncio.net.DatagramTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +76,7 @@ public final class UdpEchoBench {
         try (EventLoop probe = EventLoop.newEventLoop()) {
             backend = probe.backendName();
         }
-        String python = pythonVersion();
+        String python = Python.version();
         System.out.printf(Locale.ROOT, "UDP echo on 127.0.0.1: %d-byte datagrams, %d in flight, %d runs of %.0f s "
                         + "after %.0f s of warm-up; jasyncio on Java %s, %s backend; %d CPUs; CPython: %s%n%n",
                 size, window, runs, seconds, WARMUP_SECONDS, Runtime.version(), backend,
@@ -90,7 +88,7 @@ public final class UdpEchoBench {
         report("jasyncio, DatagramStream, a task echoing with recv()/send()", measure(UdpEchoBench::streamServer,
                 runs, seconds, window, size));
         if (python != null) {
-            Path script = extractScript();
+            Path script = Python.extractScript(UdpEchoBench.class, "udp_echo_server.py");
             report("CPython asyncio, DatagramProtocol", measure(() -> pythonServer(script), runs, seconds, window, size));
         }
     }
@@ -266,30 +264,5 @@ public final class UdpEchoBench {
 
     private static String human(double rate) {
         return rate >= 1e6 ? String.format(Locale.ROOT, "%.2fM", rate / 1e6) : String.format(Locale.ROOT, "%.0fk", rate / 1e3);
-    }
-
-    private static String pythonVersion() {
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor() == 0 ? version : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private static Path extractScript() throws IOException {
-        Path file = Files.createTempFile("udp_echo_server", ".py");
-        file.toFile().deleteOnExit();
-        try (InputStream in = UdpEchoBench.class.getResourceAsStream("udp_echo_server.py")) {
-            if (in == null) {
-                throw new IOException("udp_echo_server.py is missing from the benchmark jar");
-            }
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 }
