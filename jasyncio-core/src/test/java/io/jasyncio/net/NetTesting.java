@@ -44,6 +44,16 @@ final class NetTesting {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /** A protocol that writes back every chunk it receives (it records its other callbacks). */
+    static RecordingProtocol echoProtocol() {
+        return new RecordingProtocol() {
+            @Override
+            public void dataReceived(java.nio.ByteBuffer data) {
+                transport.write(data);
+            }
+        };
+    }
+
     /** A stream handler that echoes until end of stream, then closes its writer and waits for it. */
     static final ClientConnectedCallback ECHO = (reader, writer) -> {
         try {

@@ -298,19 +298,7 @@ class StreamsOverSocketsTest {
 
             ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             listening.bind(UnixDomainSocketAddress.of(tlsPath));
-            Server tls = loop.createUnixServer(() -> new Protocol() {
-                private Transport transport;
-
-                @Override
-                public void connectionMade(BaseTransport t) {
-                    transport = (Transport) t;
-                }
-
-                @Override
-                public void dataReceived(java.nio.ByteBuffer data) {
-                    transport.write(data);
-                }
-            }, listening, ServerOptions.DEFAULT, TlsTesting.serverOptions());
+            Server tls = loop.createUnixServer(NetTesting::echoProtocol, listening, ServerOptions.DEFAULT, TlsTesting.serverOptions());
             Connection<RecordingProtocol> t = loop.createUnixConnection(RecordingProtocol::new,
                     SocketChannel.open(UnixDomainSocketAddress.of(tlsPath)), TlsTesting.clientOptions());
             assertTrue(t.transport() instanceof TlsTransport);

@@ -145,12 +145,7 @@ class TlsTransportTest {
     void aTlsServerCanServeOnAnExistingServerSocket() {
         String reply = run(() -> {
             ServerSocketChannel listening = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-            Server server = Asyncio.getRunningLoop().createServer(() -> new RecordingProtocol() {
-                @Override
-                public void dataReceived(ByteBuffer data) {
-                    transport.write(data);
-                }
-            }, listening, ServerOptions.DEFAULT, TlsTesting.serverOptions());
+            Server server = Asyncio.getRunningLoop().createServer(NetTesting::echoProtocol, listening, ServerOptions.DEFAULT, TlsTesting.serverOptions());
             StreamConnection c = Asyncio.openConnection("127.0.0.1", port(server), TlsTesting.clientOptions());
             c.writer().write(b("ping"));
             byte[] echo = c.reader().readexactly(4);

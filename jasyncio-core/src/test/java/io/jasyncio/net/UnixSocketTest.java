@@ -142,19 +142,7 @@ class UnixSocketTest {
         Path path = dir.resolve("proto.sock");
         run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
-            Server server = loop.createUnixServer(() -> new Protocol() {
-                private Transport transport;
-
-                @Override
-                public void connectionMade(BaseTransport t) {
-                    transport = (Transport) t;
-                }
-
-                @Override
-                public void dataReceived(java.nio.ByteBuffer data) {
-                    transport.write(data);
-                }
-            }, path);
+            Server server = loop.createUnixServer(NetTesting::echoProtocol, path);
             Connection<RecordingProtocol> c = loop.createUnixConnection(RecordingProtocol::new, path);
             c.transport().write(b("over unix"));
             assertArrayEquals(b("over unix"), c.protocol().awaitBytes(9));
